@@ -1,0 +1,1 @@
+"""Channeldesk: the portal where a vendor, its channel partners and their customers meet."""

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from channeldesk.catalog.catalog import current
+from channeldesk.tenancy.validation import country_choices, subdivision_choices
+
+
+class AccountForm(forms.Form):
+    name = forms.CharField(label=_("Customer name"), max_length=200)
+    street = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country"))
+    subdivision = forms.ChoiceField(label=_("Province/state"), required=False)
+    default_language = forms.ChoiceField(label=_("Default language"))
+    business_type = forms.ChoiceField(label=_("Business type"), required=False,
+                                      help_text=_("Used for statistics only."))
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        cat = current()
+        self.fields["country"].choices = [("", "—"), *country_choices()]
+        country = (self.data.get("country") if self.is_bound else self.initial.get("country")) or ""
+        self.fields["subdivision"].choices = [("", "—"), *subdivision_choices(country)]
+        self.fields["default_language"].choices = cat.choices("languages")
+        self.fields["business_type"].choices = [("", "—"), *cat.choices("business_types")]
+        self.fields["country"].widget.attrs.update({
+            "hx-get": "/accounts/subdivisions", "hx-target": "#id_subdivision", "hx-trigger": "change",
+            "hx-swap": "innerHTML", "hx-include": "this",
+        })
+        if creating:
+            self.fields["cloud_region"] = forms.ChoiceField(
+                label=_("Cloud location"), required=False, choices=[("", _("Derived from the country")), *cat.choices("regions")],
+                help_text=_("Where the customer's data is stored. It cannot be changed later."))
+            self.fields["platform"] = forms.ChoiceField(label=_("Platform"), choices=cat.choices("platforms"),
+                                                        initial=cat.default_platform())

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class PartnerRef(Schema):
+    id: str
+    name: str
+
+
+class AccountIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=200)
+    street: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=100)
+    postal_code: str = Field(default="", max_length=20)
+    country: str = Field(max_length=2)
+    subdivision: str = Field(default="", max_length=10)
+    default_language: str = Field(default="en", max_length=8)
+    business_type: str = Field(default="", max_length=50)
+    cloud_region: str | None = Field(default=None, max_length=50)
+    platform: str | None = Field(default=None, max_length=50)
+    billing_customer_number: str | None = Field(default=None, max_length=50)
+    partner_id: str | None = Field(default=None, max_length=26)
+
+
+class AccountPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    street: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: str | None = Field(default=None, max_length=2)
+    subdivision: str | None = Field(default=None, max_length=10)
+    default_language: str | None = Field(default=None, max_length=8)
+    business_type: str | None = Field(default=None, max_length=50)
+    platform: str | None = Field(default=None, max_length=50)
+    billing_customer_number: str | None = Field(default=None, max_length=50)
+    # Read-only: accepted by the schema only so the refusal can name them (422).
+    id: str | None = None
+    cloud_region: str | None = None
+    pbx_type: str | None = None
+    status: str | None = None
+    partner_id: str | None = None
+    partner: dict | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    etag: str | None = None
+    billing_customer_number_label: str | None = None
+
+
+class AccountOut(Schema):
+    id: str
+    name: str
+    street: str
+    city: str
+    postal_code: str
+    country: str
+    subdivision: str
+    default_language: str
+    business_type: str
+    cloud_region: str
+    platform: str
+    pbx_type: str
+    billing_customer_number: str
+    billing_customer_number_label: str
+    status: str
+    partner: PartnerRef | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    etag: str
+
+
+class AccountList(Schema):
+    items: list[AccountOut]
+    next_cursor: str | None

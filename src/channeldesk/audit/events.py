@@ -1,0 +1,99 @@
+"""Recording audit events (and fanning them out to webhooks) inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models, transaction
+
+from channeldesk.core import context
+from channeldesk.tenancy.actor import Actor
+from channeldesk.tenancy.models import Organization
+
+SECRET_MARKERS = ("password", "secret", "token", "credential")
+MASK = "***"
+
+# Event prefixes partners and the operator may subscribe to with webhooks (product.md §10).
+WEBHOOK_EVENT_GROUPS = (
+    "account", "onboarding", "invitation", "subscription", "license", "order", "invoice",
+)
+
+
+def mask(changes: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if any(m in key.lower() for m in SECRET_MARKERS):
+            out[key] = MASK
+        elif isinstance(value, dict):
+            out[key] = mask(value)
+        else:
+            out[key] = _jsonable(value)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool | type(None)):
+        return value
+    return str(value)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """{field: {"before": x, "after": y}} for the fields whose value changed."""
+    return {
+        k: {"before": before.get(k), "after": after.get(k)}
+        for k in after
+        if before.get(k) != after.get(k)
+    }
+
+
+def record(
+    actor: Actor | None,
+    action: str,
+    *,
+    organization: Organization | None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    changes: dict[str, Any] | None = None,
+    outcome: str = "ok",
+) -> Any:
+    """Write one audit event; must run inside the transaction of the change it describes."""
+    from channeldesk.audit.models import AuditEvent
+
+    info = context.current()
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+    event = AuditEvent.objects.create(
+        action=action,
+        actor_user_id=(actor.user.id if actor and actor.user else ""),
+        actor_label=(actor.label if actor else "anonymous"),
+        actor_organization_id=(actor.organization.id if actor else ""),
+        organization=organization,
+        organization_path=organization.path if organization else "",
+        target_type=target_type,
+        target_id=target_id,
+        changes=mask(changes or {}),
+        ip=info.ip,
+        request_id=info.request_id,
+        outcome=outcome,
+    )
+    if outcome == "ok" and organization is not None and action.split(".")[0] in WEBHOOK_EVENT_GROUPS:
+        from channeldesk.audit.webhooks import fan_out
+
+        fan_out(event)
+    return event
+
+
+def record_outside(actor: Actor | None, action: str, **kwargs: Any) -> None:
+    """Log a failed login or a denied request: its own short transaction, since the request's
+    work is being rolled back or never started."""
+    with transaction.atomic():
+        record(actor, action, **kwargs)

@@ -1,0 +1,201 @@
+"""The catalog in force: regions, languages, business types, platforms, PBX types,
+integrations with privileges, products, voice equipment, contract items.
+
+Loaded from YAML (`default.yaml` until an operator loads another), validated, versioned in the
+database, and cached per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+from django.db import transaction
+from django.utils import translation
+
+from channeldesk.catalog.models import CatalogVersion
+
+DEFAULT_FILE = Path(__file__).with_name("default.yaml")
+REQUIRED_LANGS = ("en", "de", "nl")
+_CACHE_SECONDS = 10
+
+
+class CatalogError(ValueError):
+    """A catalog document that does not validate; the message names the bad entry."""
+
+
+def localized(name: Any, lang: str | None = None) -> str:
+    if isinstance(name, str):
+        return name
+    lang = lang or translation.get_language() or "en"
+    return name.get(lang) or name.get(lang.split("-")[0]) or name.get("en") or next(iter(name.values()))
+
+
+@dataclass
+class Catalog:
+    version: int
+    doc: dict[str, Any]
+
+    def _index(self, section: str) -> dict[str, dict[str, Any]]:
+        return {e["key"]: e for e in self.doc.get(section, [])}
+
+    def entries(self, section: str) -> list[dict[str, Any]]:
+        return list(self.doc.get(section, []))
+
+    def get(self, section: str, key: str) -> dict[str, Any] | None:
+        return self._index(section).get(key)
+
+    def keys(self, section: str) -> list[str]:
+        return [e["key"] for e in self.doc.get(section, [])]
+
+    def name(self, section: str, key: str, lang: str | None = None) -> str:
+        entry = self.get(section, key)
+        return localized(entry["name"], lang) if entry else key
+
+    def choices(self, section: str, lang: str | None = None) -> list[tuple[str, str]]:
+        return [(e["key"], localized(e["name"], lang)) for e in self.doc.get(section, [])]
+
+    def region_for_country(self, country: str) -> str:
+        for r in self.doc["regions"]:
+            if country in r.get("countries", []):
+                return r["key"]
+        return self.doc.get("default_region") or self.doc["regions"][0]["key"]
+
+    def default_platform(self) -> str:
+        for p in self.doc["platforms"]:
+            if p.get("default"):
+                return p["key"]
+        return self.doc["platforms"][0]["key"]
+
+    def platform_steps(self, key: str) -> list[str]:
+        p = self.get("platforms", key)
+        if p is None:
+            return []
+        middle = ["sync"] if p.get("kind") == "sync" else ["pbx", "connection", "gateway"]
+        return ["customer", *middle, "review"]
+
+    def pbx_types(self, platform: str) -> list[dict[str, Any]]:
+        p = self.get("platforms", platform)
+        return list(p.get("pbx_types", [])) if p else []
+
+    def billing_number_label(self, platform: str, lang: str | None = None) -> str:
+        p = self.get("platforms", platform) or {}
+        labels = self.doc.get("billing_number_labels", {})
+        return localized(labels.get(p.get("billing_number_label", "sap"), labels.get("sap", "SAP customer number")), lang)
+
+    def price(self, entry: dict[str, Any], field: str = "unit_price") -> Decimal:
+        return Decimal(str(entry[field]))
+
+
+def validate(doc: Any) -> dict[str, Any]:
+    """Check a catalog document; raise CatalogError naming the first bad entry."""
+    if not isinstance(doc, dict):
+        raise CatalogError("the catalog must be a mapping")
+    required = ("regions", "languages", "business_types", "platforms", "integrations", "products")
+    for section in required:
+        if not isinstance(doc.get(section), list) or not doc[section]:
+            raise CatalogError(f"section '{section}' is missing or empty")
+    for section, entries in doc.items():
+        if not isinstance(entries, list):
+            continue
+        seen: set[str] = set()
+        for i, e in enumerate(entries):
+            where = f"{section}[{i}]"
+            if not isinstance(e, dict) or not isinstance(e.get("key"), str) or not e["key"]:
+                raise CatalogError(f"{where}: every entry needs a 'key'")
+            where = f"{section}.{e['key']}"
+            if e["key"] in seen:
+                raise CatalogError(f"{where}: duplicate key")
+            seen.add(e["key"])
+            name = e.get("name")
+            if isinstance(name, dict):
+                missing = [lang for lang in REQUIRED_LANGS if not name.get(lang)]
+                if missing:
+                    raise CatalogError(f"{where}: name lacks {', '.join(missing)}")
+            elif not isinstance(name, str) or not name:
+                raise CatalogError(f"{where}: needs a name")
+    integrations = {e["key"] for e in doc["integrations"]}
+    privileges = {e["key"] for e in doc.get("privileges", [])}
+    for e in doc["integrations"]:
+        if e.get("kind") not in ("vendor", "third_party"):
+            raise CatalogError(f"integrations.{e['key']}: kind must be vendor or third_party")
+        for dep in e.get("depends_on", []):
+            if dep not in integrations:
+                raise CatalogError(f"integrations.{e['key']}: depends on unknown integration '{dep}'")
+        for p in e.get("privileges", []):
+            if p not in privileges:
+                raise CatalogError(f"integrations.{e['key']}: unknown privilege '{p}'")
+    for p in doc["platforms"]:
+        if p.get("kind") not in ("gateway", "sync"):
+            raise CatalogError(f"platforms.{p['key']}: kind must be gateway or sync")
+    for p in doc["products"]:
+        if p.get("billing_period") not in ("monthly", "annual"):
+            raise CatalogError(f"products.{p['key']}: billing_period must be monthly or annual")
+        try:
+            if Decimal(str(p.get("unit_price"))) < 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            raise CatalogError(f"products.{p['key']}: unit_price must be a decimal amount") from None
+        if not isinstance(p.get("currency"), str) or len(p["currency"]) != 3:
+            raise CatalogError(f"products.{p['key']}: currency must be an ISO 4217 code")
+    return doc
+
+
+def parse(text: str) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"not valid YAML: {exc}") from None
+    return validate(doc)
+
+
+_lock = threading.Lock()
+_cached: tuple[float, Catalog] | None = None
+
+
+def current() -> Catalog:
+    global _cached
+    now = time.monotonic()
+    cached = _cached
+    if cached and now - cached[0] < _CACHE_SECONDS:
+        return cached[1]
+    with _lock:
+        row = CatalogVersion.objects.order_by("-id").only("id").first()
+        if cached and row and cached[1].version == row.id:
+            _cached = (now, cached[1])
+            return cached[1]
+        if row is None:
+            cat = Catalog(version=0, doc=parse(DEFAULT_FILE.read_text()))
+        else:
+            cat = Catalog(version=row.id, doc=CatalogVersion.objects.get(id=row.id).document)
+        _cached = (now, cat)
+        return cat
+
+
+def invalidate() -> None:
+    global _cached
+    _cached = None
+
+
+@transaction.atomic
+def load(text: str, source: str = "") -> tuple[CatalogVersion, bool]:
+    """Validate and store a catalog; loading the same document again changes nothing."""
+    doc = parse(text)
+    digest = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    existing = CatalogVersion.objects.filter(digest=digest).first()
+    latest = CatalogVersion.objects.order_by("-id").first()
+    if existing and latest and existing.id == latest.id:
+        return existing, False
+    if existing:
+        # Loading an older document again makes it current: it becomes the newest version.
+        existing.delete()
+    row = CatalogVersion.objects.create(digest=digest, source=source[:300], document=doc)
+    transaction.on_commit(invalidate)
+    return row, True

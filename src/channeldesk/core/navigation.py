@@ -1,0 +1,48 @@
+"""The layout's context: who is acting, the navigation their role gets, unread count."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from channeldesk.tenancy import permissions
+
+# (url name, label, permission needed, kinds that see it)
+NAV = [
+    ("dashboard", _("Dashboard"), "org.view", None),
+    ("accounts:list", _("Customer accounts"), "account.create", ("operator", "distributor", "reseller")),
+    ("partners:list", _("Partners"), "org.view", ("operator", "distributor")),
+    ("users", _("Users"), "org.view", None),
+    ("audit:list", _("Audit log"), "audit.view", None),
+    ("tokens", _("API tokens"), "token.manage", None),
+    ("notifications:outbox", _("E-mail outbox"), "outbox.view", ("operator",)),
+]
+
+EXTRA_NAV: list[tuple[str, object, str, tuple[str, ...] | None]] = []
+
+
+def register(url_name: str, label, action: str, kinds: tuple[str, ...] | None = None, *, after: str | None = None) -> None:
+    """Apps add their own entries at import time (AppConfig.ready)."""
+    entry = (url_name, label, action, kinds)
+    if entry in EXTRA_NAV:
+        return
+    EXTRA_NAV.append(entry)
+
+
+def shell_context(request) -> dict:
+    actor = getattr(request, "actor", None)
+    ctx: dict = {"languages": settings.LANGUAGES, "actor": actor}
+    if actor is None:
+        return ctx
+    items = []
+    for url_name, label, action, kinds in [*NAV[:3], *EXTRA_NAV, *NAV[3:]]:
+        if kinds and actor.kind not in kinds:
+            continue
+        if permissions.role_allows(actor.role, action):
+            items.append({"url_name": url_name, "label": label})
+    ctx["nav"] = items
+    ctx["memberships"] = getattr(request, "memberships", [])
+    from channeldesk.notifications.queries import unread_count
+
+    ctx["unread_count"] = unread_count(actor)
+    return ctx

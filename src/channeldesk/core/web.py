@@ -1,0 +1,45 @@
+"""Helpers for HTML views: require a signed-in actor, map domain errors to pages."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from channeldesk.core.errors import DomainError, Forbidden, NotFound, RateLimited
+
+
+def actor_required(view):
+    """The view needs a signed-in actor; NotFound -> 404 page, Forbidden -> 403 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if getattr(request, "actor", None) is None:
+            return redirect(f"/auth/login?next={request.get_full_path()}" if request.method == "GET" else "/auth/login")
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except Forbidden:
+            return render(request, "errors/403.html", status=403)
+        except RateLimited as exc:
+            response = HttpResponse(exc.detail, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+
+    return wrapper
+
+
+def flash_error(request, exc: DomainError) -> None:
+    messages.error(request, exc.detail)
+
+
+def form_errors(form, exc: DomainError) -> None:
+    """Put a domain error's field errors on the form (non-field if the field is not on it)."""
+    if exc.errors:
+        for e in exc.errors:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+    else:
+        form.add_error(None, exc.detail)

@@ -1,0 +1,27 @@
+// Progressive enhancement only; every form works without it. No inline script (CSP).
+document.documentElement.classList.add("js");
+document.addEventListener("change", (e) => {
+  const el = e.target;
+  if (el.matches("select.autosubmit")) el.form.requestSubmit();
+});
+document.addEventListener("click", async (e) => {
+  const btn = e.target.closest("[data-copy]");
+  if (!btn) return;
+  const text = btn.getAttribute("data-copy");
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const ta = document.createElement("textarea");
+    ta.value = text; document.body.appendChild(ta); ta.select(); document.execCommand("copy"); ta.remove();
+  }
+  const done = btn.getAttribute("data-copied") || "Copied";
+  const label = btn.textContent; btn.textContent = done;
+  setTimeout(() => { btn.textContent = label; }, 1500);
+});
+// Typed confirmation: the submit button stays disabled until the expected text is typed.
+document.addEventListener("input", (e) => {
+  const el = e.target;
+  if (!el.matches("[data-confirm-expected]")) return;
+  const btn = el.form.querySelector("[data-confirm-submit]");
+  if (btn) btn.disabled = el.value.trim() !== el.getAttribute("data-confirm-expected");
+});

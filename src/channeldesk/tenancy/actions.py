@@ -1,0 +1,109 @@
+"""Actions on the organization tree (operator and partners)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from channeldesk.audit.events import diff, record
+from channeldesk.core.errors import Conflict, ValidationFailed
+from channeldesk.identity.models import User, normalize_email
+from channeldesk.tenancy import permissions, reach
+from channeldesk.tenancy.actor import Actor
+from channeldesk.tenancy.models import Membership, Organization
+from channeldesk.tenancy.roles import Kind, Role, Status
+from channeldesk.tenancy.validation import raise_if, validate_address
+
+PARTNER_FIELDS = ("name", "street", "city", "postal_code", "country", "subdivision", "phone",
+                  "support_email", "listed", "default_language")
+
+
+def snapshot(org: Organization, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: getattr(org, f) for f in fields}
+
+
+@transaction.atomic
+def init_operator(*, name: str, email: str, password: str, user_name: str = "") -> tuple[Organization, User, bool]:
+    """Create the operator organization and its first operator_admin (idempotent)."""
+    from channeldesk.identity.actions import validate_new_password
+
+    created = False
+    operator = Organization.objects.filter(kind=Kind.OPERATOR).first()
+    if operator is None:
+        operator = Organization(kind=Kind.OPERATOR, name=name.strip(), status=Status.ACTIVE)
+        operator.place_under(None)
+        operator.save()
+        created = True
+    email = normalize_email(email)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        validate_new_password(password)
+        user = User.objects.create_user(email=email, name=user_name or email.split("@")[0], password=password)
+        created = True
+    if not Membership.objects.filter(user=user, organization=operator).exists():
+        Membership.objects.create(user=user, organization=operator, role=Role.OPERATOR_ADMIN)
+        record(None, "operator.initialised", organization=operator, target=operator,
+               changes={"admin": email})
+        created = True
+    return operator, user, created
+
+
+def _clean_partner(data: dict[str, Any], *, creating: bool) -> None:
+    if "name" in data or creating:
+        name = (data.get("name") or "").strip()
+        if not name:
+            raise ValidationFailed.field("name", _("Enter a name."))
+        data["name"] = name[:200]
+    raise_if(validate_address(data, required=False))
+
+
+@transaction.atomic
+def create_partner(actor: Actor, *, kind: str, parent: Organization | None, **data: Any) -> Organization:
+    """A distributor or reseller. The operator places it anywhere valid; a distributor's admin
+    creates resellers under itself."""
+    if kind not in (Kind.DISTRIBUTOR, Kind.RESELLER):
+        raise ValidationFailed.field("kind", _("Must be distributor or reseller."))
+    if parent is None:
+        parent = actor.organization if not actor.is_system else Organization.objects.get(kind=Kind.OPERATOR)
+    permissions.require(actor, "partner.create", parent)
+    allowed_parents = {Kind.DISTRIBUTOR: (Kind.OPERATOR,), Kind.RESELLER: (Kind.OPERATOR, Kind.DISTRIBUTOR)}
+    if parent.kind not in allowed_parents[kind]:
+        raise ValidationFailed.field("parent_id", _("A %(kind)s cannot be placed there.") % {"kind": kind})
+    if not reach.in_reach(actor, parent):
+        raise ValidationFailed.field("parent_id", _("Unknown organization."))
+    _clean_partner(data, creating=True)
+    org = Organization(kind=kind, **{k: v for k, v in data.items() if k in PARTNER_FIELDS})
+    org.place_under(parent)
+    org.save()
+    record(actor, "partner.created", organization=org, target=org, changes=snapshot(org, PARTNER_FIELDS))
+    return org
+
+
+@transaction.atomic
+def update_partner(actor: Actor, org: Organization, **data: Any) -> Organization:
+    permissions.require(actor, "partner.edit", org)
+    _clean_partner(data, creating=False)
+    before = snapshot(org, PARTNER_FIELDS)
+    for k, v in data.items():
+        if k in PARTNER_FIELDS:
+            setattr(org, k, v)
+    org.version += 1
+    org.save()
+    record(actor, "partner.updated", organization=org, target=org, changes=diff(before, snapshot(org, PARTNER_FIELDS)))
+    return org
+
+
+@transaction.atomic
+def set_partner_status(actor: Actor, org: Organization, status: str) -> Organization:
+    permissions.require(actor, "partner.edit", org)
+    if org.kind not in (Kind.DISTRIBUTOR, Kind.RESELLER):
+        raise Conflict(_("Not a partner."))
+    before = org.status
+    org.status = status
+    org.version += 1
+    org.save(update_fields=["status", "version", "updated_at"])
+    record(actor, f"partner.{'deactivated' if status == Status.DEACTIVATED else 'reactivated'}",
+           organization=org, target=org, changes={"status": {"before": before, "after": status}})
+    return org

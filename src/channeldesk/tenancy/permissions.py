@@ -1,0 +1,162 @@
+"""The role x action matrix: the one place that says what each role may do.
+
+Reach (tenancy.reach) decides *which rows* an actor can see at all (outside reach -> 404);
+this module decides *what it may do* with a row it can see (not allowed -> 403). Deny by
+default: an action missing from a role's grant set is refused.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from channeldesk.core.errors import Forbidden
+from channeldesk.tenancy.actor import SYSTEM_ROLE
+from channeldesk.tenancy.roles import Kind, Role
+
+if TYPE_CHECKING:
+    from channeldesk.tenancy.actor import Actor
+    from channeldesk.tenancy.models import Organization
+
+# action -> is it a write? Writes are refused to a distributor on its resellers' customers
+# (it reads, not edits, them) and to read-only roles.
+ACTIONS: dict[str, bool] = {
+    # organizations
+    "org.view": False,
+    "partner.create": True,
+    "partner.edit": True,
+    "partner_user.view": False,
+    "partner_user.manage": True,
+    "operator_user.view": False,
+    "operator_user.manage": True,
+    # customer accounts
+    "account.create": True,
+    "account.edit": True,
+    "account.billing_number.edit": True,
+    "account.deactivate": True,
+    "account.delete": True,
+    "account_user.view": False,
+    "account_user.manage": True,
+    "contacts.manage": True,
+    "integrations.manage": True,
+    "call_services.manage": True,
+    "problem_report.create": True,
+    "problem_report.view": False,
+    "order_data.view": False,
+    # onboarding
+    "onboarding.manage": True,
+    # relationships
+    "invitation.issue": True,
+    "invitation.respond": True,
+    "conversation.view": False,
+    "conversation.post": True,
+    # subscriptions and licenses
+    "subscription.view": False,
+    "subscription.manage": True,
+    "license.view": False,
+    "license.assign": True,
+    "billing.view": False,
+    # contracts, orders, invoices
+    "contract.view": False,
+    "order.create": True,
+    "phone_number.manage": True,
+    "invoice.view": False,
+    "number_pool.manage": True,
+    # telephony
+    "telephony.view": False,
+    "telephony.manage": True,
+    # platform
+    "token.manage": True,
+    "webhook.manage": True,
+    "audit.view": False,
+    "outbox.view": False,
+    "catalog.edit": True,
+    "billing_run.execute": True,
+    "notification.view": False,
+}
+
+_READS = {a for a, write in ACTIONS.items() if not write}
+
+_PARTNER_AGENT = {
+    "org.view", "partner_user.view", "account.create", "account.edit", "account_user.view",
+    "account_user.manage", "contacts.manage", "integrations.manage", "call_services.manage",
+    "problem_report.view", "order_data.view", "onboarding.manage", "invitation.issue",
+    "invitation.respond", "conversation.view", "conversation.post", "subscription.view",
+    "license.view", "license.assign", "contract.view", "telephony.view", "telephony.manage",
+    "audit.view", "notification.view", "token.manage",
+}
+
+ROLE_GRANTS: dict[str, frozenset[str]] = {
+    Role.OPERATOR_ADMIN: frozenset(ACTIONS) - {"problem_report.create"},
+    Role.OPERATOR_SUPPORT: frozenset(_READS),
+    Role.PARTNER_ADMIN: frozenset(
+        _PARTNER_AGENT
+        | {
+            "partner.create", "partner.edit", "partner_user.manage", "account.deactivate", "account.delete",
+            "subscription.manage", "billing.view", "order.create", "phone_number.manage",
+            "invoice.view", "webhook.manage",
+        }
+    ),
+    Role.PARTNER_AGENT: frozenset(_PARTNER_AGENT),
+    Role.ACCOUNT_ADMIN: frozenset(
+        {
+            "org.view", "account.edit", "account_user.view", "account_user.manage",
+            "contacts.manage", "integrations.manage", "call_services.manage",
+            "problem_report.create", "problem_report.view", "invitation.issue",
+            "invitation.respond", "conversation.view", "conversation.post", "subscription.view",
+            "license.view", "license.assign", "billing.view", "contract.view", "order.create",
+            "phone_number.manage", "invoice.view", "telephony.view", "audit.view",
+            "notification.view", "token.manage",
+        }
+    ),
+    Role.SITE_ADMIN: frozenset(
+        {
+            "org.view", "account_user.view", "account_user.manage", "problem_report.create",
+            "subscription.view", "license.view", "license.assign", "contract.view",
+            "phone_number.manage", "telephony.view", "telephony.manage", "notification.view",
+        }
+    ),
+    Role.MEMBER: frozenset(
+        {"org.view", "problem_report.create", "license.view", "notification.view"}
+    ),
+    SYSTEM_ROLE: frozenset(ACTIONS),
+}
+
+
+def is_write(action: str) -> bool:
+    return ACTIONS[action]
+
+
+def role_allows(role: str, action: str) -> bool:
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return action in ROLE_GRANTS.get(role, frozenset())
+
+
+def can(actor: Actor, action: str, org: Organization | None = None) -> bool:
+    """May `actor` perform `action` on an object owned by `org` (already known to be in reach)?"""
+    if not role_allows(actor.role, action):
+        return False
+    if org is not None and ACTIONS[action] and actor.kind == Kind.DISTRIBUTOR:
+        # A distributor manages its resellers and only reads their customers.
+        if org.depth > actor.organization.depth + 1:
+            return False
+    return True
+
+
+def require(actor: Actor, action: str, org: Organization | None = None) -> None:
+    if not can(actor, action, org):
+        raise Forbidden("You are not allowed to do this.")
+
+
+def grantable_roles(actor: Actor, target: Organization) -> list[str]:
+    """Roles `actor` may hand out in `target` (no escalation: never above its own rank when
+    inviting into its own organization)."""
+    from channeldesk.tenancy.roles import ROLE_RANK, ROLES_BY_KIND
+
+    roles = list(ROLES_BY_KIND[target.kind])
+    if actor.is_system:
+        return roles
+    if target.id == actor.organization.id:
+        own = ROLE_RANK[actor.role]
+        roles = [r for r in roles if ROLE_RANK[r] <= own]
+    return roles

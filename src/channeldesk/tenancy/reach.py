@@ -1,0 +1,115 @@
+"""What an actor can reach: the starting point of every tenant-owned query.
+
+- operator: every organization;
+- distributor / reseller: its own organization and its subtree (materialized-path range);
+- customer: its own organization only.
+
+Tenant-owned models declare `tenant_field`, the ORM path to the Organization that owns a row
+("" for Organization itself). Models whose rows a plain member may see only when they are the
+member's own declare `member_field` (path to the user). Rows outside reach do not exist for the
+actor: `get_visible` raises NotFound (404), never Forbidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from channeldesk.core.errors import NotFound
+from channeldesk.tenancy import permissions
+from channeldesk.tenancy.actor import Actor
+from channeldesk.tenancy.models import Organization, subtree_upper
+from channeldesk.tenancy.roles import Kind, Role
+
+M = TypeVar("M", bound=Model)
+
+
+def _prefix(field: str) -> str:
+    return f"{field}__" if field else ""
+
+
+def org_scope(actor: Actor, field: str = "") -> Q:
+    """Q selecting the organizations (at ORM path `field`) within the actor's reach."""
+    p = _prefix(field)
+    org = actor.organization
+    if actor.is_system or org.kind == Kind.OPERATOR:
+        return Q()
+    if org.kind in (Kind.DISTRIBUTOR, Kind.RESELLER):
+        return Q(**{f"{p}path__gte": org.path, f"{p}path__lt": subtree_upper(org.path)})
+    return Q(**{f"{p}id" if field else "id": org.id})
+
+
+def visible(actor: Actor, model: type[M]) -> QuerySet[M]:
+    """All rows of `model` the actor may see."""
+    qs: QuerySet[M] = model._default_manager.all()
+    field = getattr(model, "tenant_field", None)
+    if field is None:
+        raise TypeError(f"{model.__name__} declares no tenant_field")
+    qs = qs.filter(org_scope(actor, field))
+    member_field = getattr(model, "member_field", None)
+    if member_field and actor.role == Role.MEMBER and actor.user is not None:
+        qs = qs.filter(**{member_field: actor.user.id})
+    return qs
+
+
+def manageable(actor: Actor, model: type[M], action: str) -> QuerySet[M]:
+    """Rows of `model` on which the actor may perform `action`."""
+    if not permissions.role_allows(actor.role, action):
+        return model._default_manager.none()
+    qs = visible(actor, model)
+    if permissions.is_write(action) and actor.kind == Kind.DISTRIBUTOR:
+        field = model.tenant_field  # type: ignore[attr-defined]
+        qs = qs.filter(**{f"{_prefix(field)}depth__lte": actor.organization.depth + 1})
+    return qs
+
+
+def get_visible(actor: Actor, model: type[M], pk: Any, qs: QuerySet[M] | None = None) -> M:
+    """The row `pk` if the actor can see it; NotFound otherwise (also for malformed ids)."""
+    base = qs if qs is not None else visible(actor, model)
+    try:
+        return base.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+        raise NotFound(f"{model._meta.verbose_name} not found") from None
+
+
+def visible_organizations(actor: Actor) -> QuerySet[Organization]:
+    return Organization.objects.filter(org_scope(actor))
+
+
+def in_reach(actor: Actor, org: Organization) -> bool:
+    """Is `org` inside the actor's reach (for ids passed in bodies and queries)?"""
+    if actor.is_system or actor.kind == Kind.OPERATOR:
+        return True
+    if actor.kind == Kind.CUSTOMER:
+        return org.id == actor.organization.id
+    return org.path.startswith(actor.organization.path)
+
+
+def organization_in_reach(actor: Actor, org_id: Any, *, kinds: tuple[str, ...] | None = None) -> Organization:
+    qs = visible_organizations(actor)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return get_visible(actor, Organization, org_id, qs=qs)
+
+
+def partner_of(actor: Actor) -> Organization | None:
+    """The managing partner of a customer actor's account (its parent), if it is a partner."""
+    if actor.kind != Kind.CUSTOMER:
+        return None
+    parent = actor.organization.parent
+    if parent is not None and parent.kind in (Kind.DISTRIBUTOR, Kind.RESELLER):
+        return parent
+    return None
+
+
+# Organization itself is tenant-owned by itself.
+Organization.tenant_field = ""  # type: ignore[attr-defined]
+
+
+def listed_partners(actor: Actor) -> QuerySet[Organization]:
+    """The partner directory: partners that chose to be listed are findable by any signed-in
+    actor (product.md §6), in addition to its reach. Only public fields may be shown."""
+    return Organization.objects.filter(
+        listed=True, status="active", kind__in=(Kind.DISTRIBUTOR, Kind.RESELLER)
+    )

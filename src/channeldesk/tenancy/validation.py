@@ -1,0 +1,77 @@
+"""Address validation shared by partners and customer accounts (product.md §3)."""
+
+from __future__ import annotations
+
+import re
+
+import pycountry
+from django.utils.translation import gettext as _
+
+from channeldesk.core.errors import FieldError, ValidationFailed
+
+# Postal code formats of the countries the product is sold in most (issue: at least these).
+POSTAL_CODE_FORMATS: dict[str, str] = {
+    "DE": r"\d{5}",
+    "AT": r"\d{4}",
+    "CH": r"\d{4}",
+    "NL": r"\d{4} ?[A-Z]{2}",
+    "BE": r"\d{4}",
+    "FR": r"\d{5}",
+    "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}",
+    "US": r"\d{5}(-\d{4})?",
+    "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
+    "IT": r"\d{5}",
+    "ES": r"\d{5}",
+    "DK": r"\d{4}",
+    "SE": r"\d{3} ?\d{2}",
+    "PL": r"\d{2}-\d{3}",
+    "IE": r"[A-Z]\d{2} ?[A-Z\d]{4}",
+    "AU": r"\d{4}",
+}
+
+# Countries whose subdivision (ISO 3166-2) is required on an address.
+SUBDIVISION_REQUIRED = {"US", "CA", "AU"}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
+
+
+def subdivision_choices(country: str) -> list[tuple[str, str]]:
+    subs = pycountry.subdivisions.get(country_code=country) or []
+    return sorted(((s.code, s.name) for s in subs if s.parent_code is None), key=lambda s: s[1])
+
+
+def validate_address(data: dict, *, required: bool) -> list[FieldError]:
+    """Check country / subdivision / postal code in `data` (normalising them in place)."""
+    errors: list[FieldError] = []
+    country = (data.get("country") or "").strip().upper()
+    data["country"] = country
+    if not country:
+        if required:
+            errors.append(FieldError("country", _("Choose a country.")))
+        return errors
+    if pycountry.countries.get(alpha_2=country) is None:
+        errors.append(FieldError("country", _("Unknown country code (ISO 3166-1 alpha-2 expected).")))
+        return errors
+    sub = (data.get("subdivision") or "").strip().upper()
+    data["subdivision"] = sub
+    if sub:
+        if sub not in dict(subdivision_choices(country)):
+            errors.append(FieldError("subdivision", _("This province/state does not belong to the country.")))
+    elif country in SUBDIVISION_REQUIRED and required:
+        errors.append(FieldError("subdivision", _("Choose the province/state.")))
+    postal = (data.get("postal_code") or "").strip().upper()
+    if "postal_code" in data:
+        data["postal_code"] = postal
+    pattern = POSTAL_CODE_FORMATS.get(country)
+    if postal and pattern and not re.fullmatch(pattern, postal):
+        errors.append(FieldError("postal_code", _("This postal code does not match the country's format.")))
+    elif not postal and required:
+        errors.append(FieldError("postal_code", _("Enter the postal code.")))
+    return errors
+
+
+def raise_if(errors: list[FieldError]) -> None:
+    if errors:
+        raise ValidationFailed("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
