@@ -34,7 +34,9 @@ DEBUG = os.environ.get("CHANNELDESK_DEBUG", "") == "1"
 BASE_URL = os.environ.get("CHANNELDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = [h for h in os.environ.get("CHANNELDESK_ALLOWED_HOSTS", "*").split(",") if h]
 SMTP_URL = os.environ.get("SMTP_URL", "")
-DEFAULT_FROM_EMAIL = os.environ.get("CHANNELDESK_FROM_EMAIL", "Channeldesk <noreply@channeldesk.local>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "CHANNELDESK_FROM_EMAIL", "Channeldesk <noreply@channeldesk.local>"
+)
 SECURE = BASE_URL.startswith("https://")
 TESTING = os.environ.get("CHANNELDESK_TESTING", "") == "1"
 
@@ -122,10 +124,15 @@ LOGIN_URL = "/auth/login"
 
 PASSWORD_HASHERS = ["channeldesk.identity.hashers.ChanneldeskArgon2Hasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("email", "name")}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "name")},
+    },
     {"NAME": "channeldesk.identity.passwords.MaximumLengthValidator"},
 ]
 
@@ -146,7 +153,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("nl", "Nederlands")]
 LANGUAGE_COOKIE_NAME = "channeldesk_language"
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Per-app catalogs live in each app; this one holds templates/ and core/. Extraction per app
+# (scripts/messages.sh) must not be redirected here.
+LOCALE_PATHS = [] if os.environ.get("CHANNELDESK_EXTRACT_APP") else [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

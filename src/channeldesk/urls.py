@@ -11,6 +11,12 @@ urlpatterns = [
     path("", include("channeldesk.accounts.urls")),
     path("", include("channeldesk.audit.urls")),
     path("", include("channeldesk.notifications.urls")),
+    path("", include("channeldesk.onboarding.urls")),
+    path("", include("channeldesk.relationships.urls")),
+    path("", include("channeldesk.subscriptions.urls")),
+    path("", include("channeldesk.contracts.urls")),
+    path("", include("channeldesk.billing.urls")),
+    path("", include("channeldesk.telephony.urls")),
 ]
 
 handler404 = "channeldesk.core.views.not_found"

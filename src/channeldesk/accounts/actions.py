@@ -18,10 +18,29 @@ from channeldesk.tenancy.models import Organization
 from channeldesk.tenancy.roles import Kind, Role, Status
 from channeldesk.tenancy.validation import raise_if, validate_address
 
-PROFILE_FIELDS = ("name", "street", "city", "postal_code", "country", "subdivision",
-                  "default_language", "business_type", "platform")
-READ_ONLY_FIELDS = ("id", "cloud_region", "pbx_type", "status", "partner_id", "partner", "created_at",
-                    "updated_at", "etag", "billing_customer_number_label")
+PROFILE_FIELDS = (
+    "name",
+    "street",
+    "city",
+    "postal_code",
+    "country",
+    "subdivision",
+    "default_language",
+    "business_type",
+    "platform",
+)
+READ_ONLY_FIELDS = (
+    "id",
+    "cloud_region",
+    "pbx_type",
+    "status",
+    "partner_id",
+    "partner",
+    "created_at",
+    "updated_at",
+    "etag",
+    "billing_customer_number_label",
+)
 AUDITED_FIELDS = (*PROFILE_FIELDS, "cloud_region", "billing_customer_number", "pbx_type", "status")
 
 
@@ -63,7 +82,9 @@ def create_account(
 ) -> Account:
     """Create a customer account under `partner` (a reseller or distributor, or the operator
     for a direct customer). The cloud region defaults from the country and is fixed after."""
-    parent = partner or (actor.organization if actor.is_partner else Organization.objects.get(kind=Kind.OPERATOR))
+    parent = partner or (
+        actor.organization if actor.is_partner else Organization.objects.get(kind=Kind.OPERATOR)
+    )
     permissions.require(actor, "account.create", parent)
     if parent.kind == Kind.CUSTOMER:
         raise ValidationFailed.field("partner_id", _("A customer account cannot manage another."))
@@ -72,7 +93,11 @@ def create_account(
     data = {k: v for k, v in data.items() if v is not None}
     _check_profile(data, creating=True)
     cat = current()
-    account = Account(kind=Kind.CUSTOMER, status=status, **{k: v for k, v in data.items() if k in (*PROFILE_FIELDS, "cloud_region")})
+    account = Account(
+        kind=Kind.CUSTOMER,
+        status=status,
+        **{k: v for k, v in data.items() if k in (*PROFILE_FIELDS, "cloud_region")},
+    )
     if not account.cloud_region:
         account.cloud_region = cat.region_for_country(account.country)
     if not account.platform:
@@ -80,7 +105,9 @@ def create_account(
     account.billing_customer_number = billing_customer_number or ""
     account.place_under(parent)
     account.save()
-    record(actor, "account.created", organization=account, target=account, changes=snapshot(account))
+    record(
+        actor, "account.created", organization=account, target=account, changes=snapshot(account)
+    )
     return account
 
 
@@ -95,7 +122,12 @@ def update_account(actor: Actor, account: Account, **data: Any) -> Account:
             raise ValidationFailed.field("billing_customer_number", _("This field is read-only."))
     permissions.require(actor, "account.edit", account)
     data = {k: v for k, v in data.items() if v is not None and k not in READ_ONLY_FIELDS}
-    merged = {"country": account.country, "subdivision": account.subdivision, "postal_code": account.postal_code, **data}
+    merged = {
+        "country": account.country,
+        "subdivision": account.subdivision,
+        "postal_code": account.postal_code,
+        **data,
+    }
     if any(k in data for k in ("country", "subdivision", "postal_code")):
         _check_profile(merged, creating=False)
         data.update({k: merged[k] for k in ("country", "subdivision", "postal_code")})

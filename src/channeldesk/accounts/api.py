@@ -21,13 +21,23 @@ from channeldesk.tenancy.roles import PARTNER_KINDS, Status
 router = Router(tags=["accounts"])
 
 
-
 @router.get("/accounts", response=AccountList)
-def account_list(request, q: str = "", status: Status | None = None, partner_id: str | None = None,
-                 limit: int = 50, cursor: str | None = None):
-    qs = queries.accounts(request.auth, q=q[:100], status=status, partner_id=partner_id).select_related("parent")
+def account_list(
+    request,
+    q: str = "",
+    status: Status | None = None,
+    partner_id: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+):
+    qs = queries.accounts(
+        request.auth, q=q[:100], status=status, partner_id=partner_id
+    ).select_related("parent")
     page = keyset(qs, order=["id"], limit=limit, cursor=cursor)
-    return {"items": [queries.account_out(a, a.parent) for a in page.items], "next_cursor": page.next_cursor}
+    return {
+        "items": [queries.account_out(a, a.parent) for a in page.items],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.post("/accounts", response={201: AccountOut})
@@ -70,15 +80,24 @@ def account_users(request, account_id: str, limit: int = 50, cursor: str | None 
 
 @router.post("/accounts/{account_id}/users", response={201: OrgUserOut})
 def account_user_invite(request, account_id: str, payload: UserInviteIn):
-    m = identity_actions.invite_user(request.auth, _account_org(request, account_id), email=payload.email,
-                                     name=payload.name, role=payload.role)
+    m = identity_actions.invite_user(
+        request.auth,
+        _account_org(request, account_id),
+        email=payload.email,
+        name=payload.name,
+        role=payload.role,
+    )
     return 201, org_user_row(m)
 
 
 @router.patch("/accounts/{account_id}/users/{user_id}", response=OrgUserOut)
 def account_user_patch(request, account_id: str, user_id: str, payload: UserPatch):
     org = _account_org(request, account_id)
-    return org_user_row(identity_actions.change_role(request.auth, membership_in(request.auth, org, user_id), payload.role))
+    return org_user_row(
+        identity_actions.change_role(
+            request.auth, membership_in(request.auth, org, user_id), payload.role
+        )
+    )
 
 
 @router.delete("/accounts/{account_id}/users/{user_id}", response={204: None})

@@ -13,8 +13,9 @@ class AccountForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"))
     subdivision = forms.ChoiceField(label=_("Province/state"), required=False)
     default_language = forms.ChoiceField(label=_("Default language"))
-    business_type = forms.ChoiceField(label=_("Business type"), required=False,
-                                      help_text=_("Used for statistics only."))
+    business_type = forms.ChoiceField(
+        label=_("Business type"), required=False, help_text=_("Used for statistics only.")
+    )
 
     def __init__(self, *args, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,13 +25,24 @@ class AccountForm(forms.Form):
         self.fields["subdivision"].choices = [("", "—"), *subdivision_choices(country)]
         self.fields["default_language"].choices = cat.choices("languages")
         self.fields["business_type"].choices = [("", "—"), *cat.choices("business_types")]
-        self.fields["country"].widget.attrs.update({
-            "hx-get": "/accounts/subdivisions", "hx-target": "#id_subdivision", "hx-trigger": "change",
-            "hx-swap": "innerHTML", "hx-include": "this",
-        })
+        self.fields["country"].widget.attrs.update(
+            {
+                "hx-get": "/accounts/subdivisions",
+                "hx-target": "#id_subdivision",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+                "hx-include": "this",
+            }
+        )
         if creating:
             self.fields["cloud_region"] = forms.ChoiceField(
-                label=_("Cloud location"), required=False, choices=[("", _("Derived from the country")), *cat.choices("regions")],
-                help_text=_("Where the customer's data is stored. It cannot be changed later."))
-            self.fields["platform"] = forms.ChoiceField(label=_("Platform"), choices=cat.choices("platforms"),
-                                                        initial=cat.default_platform())
+                label=_("Cloud location"),
+                required=False,
+                choices=[("", _("Derived from the country")), *cat.choices("regions")],
+                help_text=_("Where the customer's data is stored. It cannot be changed later."),
+            )
+            self.fields["platform"] = forms.ChoiceField(
+                label=_("Platform"),
+                choices=cat.choices("platforms"),
+                initial=cat.default_platform(),
+            )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from channeldesk.tenancy.models import Organization
@@ -14,9 +16,7 @@ class AccountManager(models.Manager["Account"]):
 
 
 class Account(Organization):
-    objects = AccountManager()
-
-    tenant_field = ""
+    objects: ClassVar[AccountManager] = AccountManager()  # type: ignore[misc]
 
     class Meta:
         proxy = True

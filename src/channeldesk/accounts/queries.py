@@ -10,7 +10,9 @@ from channeldesk.tenancy.models import search_key
 from channeldesk.tenancy.roles import Kind
 
 
-def accounts(actor: Actor, *, q: str = "", status: str | None = None, partner_id: str | None = None) -> QuerySet[Account]:
+def accounts(
+    actor: Actor, *, q: str = "", status: str | None = None, partner_id: str | None = None
+) -> QuerySet[Account]:
     qs = reach.visible(actor, Account)
     if status:
         qs = qs.filter(status=status)
@@ -31,10 +33,30 @@ def account_out(account: Account, parent=None) -> dict:
     parent = parent if parent is not None else account.parent
     cat = current()
     return {
-        **{f: getattr(account, f) for f in (
-            "id", "name", "street", "city", "postal_code", "country", "subdivision", "default_language",
-            "business_type", "cloud_region", "platform", "pbx_type", "billing_customer_number", "status",
-            "created_at", "updated_at", "etag")},
+        **{
+            f: getattr(account, f)
+            for f in (
+                "id",
+                "name",
+                "street",
+                "city",
+                "postal_code",
+                "country",
+                "subdivision",
+                "default_language",
+                "business_type",
+                "cloud_region",
+                "platform",
+                "pbx_type",
+                "billing_customer_number",
+                "status",
+                "created_at",
+                "updated_at",
+                "etag",
+            )
+        },
         "billing_customer_number_label": cat.billing_number_label(account.platform),
-        "partner": {"id": parent.id, "name": parent.name} if parent and parent.kind != Kind.OPERATOR else None,
+        "partner": {"id": parent.id, "name": parent.name}
+        if parent and parent.kind != Kind.OPERATOR
+        else None,
     }

@@ -2,7 +2,6 @@ from django.urls import include, path
 
 from channeldesk.accounts import views
 
-
 account_patterns = [
     path("", views.account_list, name="list"),
     path("new", views.account_create, name="create"),

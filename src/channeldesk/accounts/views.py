@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from channeldesk.accounts import actions, queries
 from channeldesk.accounts.forms import AccountForm
 from channeldesk.catalog.catalog import current
+from channeldesk.core import panels
 from channeldesk.core.errors import DomainError
 from channeldesk.core.htmx import render_page
 from channeldesk.core.pagination import keyset
@@ -31,7 +32,9 @@ def _account_page(request, qs):
     except ValueError:
         limit = 50
     try:
-        return keyset(qs.select_related("parent"), order=["id"], limit=limit, cursor=request.GET.get("cursor"))
+        return keyset(
+            qs.select_related("parent"), order=["id"], limit=limit, cursor=request.GET.get("cursor")
+        )
     except DomainError:
         return keyset(qs.select_related("parent"), order=["id"], limit=limit)
 
@@ -42,10 +45,16 @@ def dashboard(request):
     actor = request.actor
     if actor.is_customer:
         account = actor.organization
-        return render(request, "accounts/dashboard_customer.html", {
-            "account": account, "partner": reach.partner_of(actor),
-            "region_name": current().name("regions", account.cloud_region),
-        })
+        return render(
+            request,
+            "accounts/dashboard_customer.html",
+            {
+                "account": account,
+                "partner": reach.partner_of(actor),
+                "region_name": current().name("regions", account.cloud_region),
+                "panels": panels.render_slot("customer_dashboard", request, account),
+            },
+        )
     return account_list(request, dashboard=True)
 
 
@@ -58,11 +67,23 @@ def account_list(request, dashboard: bool = False):
     if status not in (None, *Status.values):
         status = None
     page = _account_page(request, queries.accounts(actor, q=q, status=status))
-    return render_page(request, "accounts/list.html", {
-        "page": page, "q": q, "status": status, "statuses": Status.choices, "dashboard": dashboard,
-        "can_create": permissions.role_allows(actor.role, "account.create"),
-        "query_without_cursor": _query_without_cursor(request),
-    }, partial="results")
+    return render_page(
+        request,
+        "accounts/list.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "statuses": Status.choices,
+            "dashboard": dashboard,
+            "can_create": permissions.can(actor, "account.create"),
+            "query_without_cursor": _query_without_cursor(request),
+            "panels": panels.render_slot("partner_dashboard", request, actor.organization)
+            if dashboard
+            else [],
+        },
+        partial="results",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +99,9 @@ def account_create(request):
         except DomainError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("Customer account %(name)s created.") % {"name": account.name})
+            messages.success(
+                request, _("Customer account %(name)s created.") % {"name": account.name}
+            )
             return redirect("accounts:detail", account_id=account.id)
     return render(request, "accounts/create.html", {"form": form})
 
@@ -96,15 +119,22 @@ def account_detail(request, account_id: str):
     actor = request.actor
     account = queries.get_account(actor, account_id)
     cat = current()
-    return render(request, "accounts/detail.html", {
-        "account": account,
-        "region_name": cat.name("regions", account.cloud_region),
-        "platform_name": cat.name("platforms", account.platform),
-        "billing_label": cat.billing_number_label(account.platform),
-        "can_edit": permissions.can(actor, "account.edit", account),
-        "business_type_name": cat.name("business_types", account.business_type) if account.business_type else "",
-        "language_name": cat.name("languages", account.default_language),
-    })
+    return render(
+        request,
+        "accounts/detail.html",
+        {
+            "account": account,
+            "region_name": cat.name("regions", account.cloud_region),
+            "platform_name": cat.name("platforms", account.platform),
+            "billing_label": cat.billing_number_label(account.platform),
+            "can_edit": permissions.can(actor, "account.edit", account),
+            "business_type_name": cat.name("business_types", account.business_type)
+            if account.business_type
+            else "",
+            "language_name": cat.name("languages", account.default_language),
+            "panels": panels.render_slot("account_page", request, account),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

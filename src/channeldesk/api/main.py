@@ -60,7 +60,11 @@ def _validation(request, exc: NinjaValidationError):
 @api.exception_handler(DomainError)
 def _domain(request, exc: DomainError):
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    errors = [{"field": e.field, "message": e.message} for e in exc.errors] if exc.status == 422 else None
+    errors = (
+        [{"field": e.field, "message": e.message} for e in exc.errors]
+        if exc.status == 422
+        else None
+    )
     if exc.status == 422 and errors is None:
         errors = []
     return problem(exc.status, exc.detail, errors=errors, headers=headers, title=exc.title)

@@ -51,28 +51,44 @@ class ApiMiddleware:
 
     def _idempotent(self, request, key: str):
         if len(key) > 255:
-            return problem(422, "Idempotency-Key is too long.", errors=[{"field": "Idempotency-Key", "message": "at most 255 characters"}])
+            return problem(
+                422,
+                "Idempotency-Key is too long.",
+                errors=[{"field": "Idempotency-Key", "message": "at most 255 characters"}],
+            )
         ident = self._identity(request)
         if ident is None:
             return self.get_response(request)  # unauthenticated: let the API answer 401
         org_id, user_id = ident
-        digest = hashlib.sha256(request.method.encode() + request.path.encode() + b"\0" + request.body).hexdigest()
+        digest = hashlib.sha256(
+            request.method.encode() + request.path.encode() + b"\0" + request.body
+        ).hexdigest()
         deadline = time.monotonic() + WAIT_FOR_FIRST_SECONDS
         while True:
-            rec = IdempotencyRecord.objects.filter(organization_id=org_id, user_id=user_id, key=key).first()
+            rec = IdempotencyRecord.objects.filter(
+                organization_id=org_id, user_id=user_id, key=key
+            ).first()
             if rec is None:
                 try:
                     with transaction.atomic():
                         rec = IdempotencyRecord.objects.create(
-                            organization_id=org_id, user_id=user_id, key=key,
-                            method_path=f"{request.method} {request.path}"[:300], body_hash=digest,
+                            organization_id=org_id,
+                            user_id=user_id,
+                            key=key,
+                            method_path=f"{request.method} {request.path}"[:300],
+                            body_hash=digest,
                         )
                 except IntegrityError:
                     continue  # a concurrent duplicate claimed the key first
                 break
             if rec.body_hash != digest:
-                return problem(422, "This Idempotency-Key was used with another request.",
-                               errors=[{"field": "Idempotency-Key", "message": "reused with a different body"}])
+                return problem(
+                    422,
+                    "This Idempotency-Key was used with another request.",
+                    errors=[
+                        {"field": "Idempotency-Key", "message": "reused with a different body"}
+                    ],
+                )
             if rec.status_code is not None:
                 return self._replay(rec)
             if time.monotonic() > deadline:
@@ -95,7 +111,11 @@ class ApiMiddleware:
     def _replay(rec: IdempotencyRecord):
         from django.http import HttpResponse
 
-        ctype = "application/problem+json" if rec.status_code >= 400 else "application/json"
-        response = HttpResponse(bytes(rec.response_body or b""), status=rec.status_code, content_type=ctype)
+        ctype = (
+            "application/problem+json" if (rec.status_code or 200) >= 400 else "application/json"
+        )
+        response = HttpResponse(
+            bytes(rec.response_body or b""), status=rec.status_code or 200, content_type=ctype
+        )
         response["Idempotent-Replayed"] = "true"
         return response

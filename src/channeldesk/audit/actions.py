@@ -24,15 +24,30 @@ def create_webhook(actor: Actor, *, url: str, events: list[str]) -> Webhook:
     for e in events:
         if e.split(".")[0] not in WEBHOOK_EVENT_GROUPS:
             raise ValidationFailed.field("events", _("Unknown event: %(e)s") % {"e": e})
-    hook = Webhook.objects.create(organization=actor.organization, url=url, events=sorted(set(events)),
-                                  secret=secrets.token_urlsafe(32))
-    record(actor, "webhook.created", organization=actor.organization, target=hook,
-           changes={"url": url, "events": hook.events})
+    hook = Webhook.objects.create(
+        organization=actor.organization,
+        url=url,
+        events=sorted(set(events)),
+        secret=secrets.token_urlsafe(32),
+    )
+    record(
+        actor,
+        "webhook.created",
+        organization=actor.organization,
+        target=hook,
+        changes={"url": url, "events": hook.events},
+    )
     return hook
 
 
 @transaction.atomic
 def delete_webhook(actor: Actor, hook: Webhook) -> None:
     permissions.require(actor, "webhook.manage", hook.organization)
-    record(actor, "webhook.deleted", organization=hook.organization, target=hook, changes={"url": hook.url})
+    record(
+        actor,
+        "webhook.deleted",
+        organization=hook.organization,
+        target=hook,
+        changes={"url": hook.url},
+    )
     hook.delete()

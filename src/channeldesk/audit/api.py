@@ -23,13 +23,21 @@ router = Router(tags=["audit"])
 
 
 @router.get("/audit-events", response=AuditEventList)
-def audit_events(request, account_id: str | None = None, action: str | None = None,
-                 since: dt.datetime | None = None, limit: int = 50, cursor: str | None = None):
+def audit_events(
+    request,
+    account_id: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+):
     actor = request.auth
     permissions.require(actor, "audit.view")
     if account_id:
         get_account(actor, account_id)  # 404 outside reach
-    qs = queries.audit_events(actor, account_id=account_id, action=(action or "")[:80] or None, since=since)
+    qs = queries.audit_events(
+        actor, account_id=account_id, action=(action or "")[:80] or None, since=since
+    )
     page = keyset(qs, order=["-id"], limit=limit, cursor=cursor)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -39,7 +47,12 @@ def account_audit_events(request, account_id: str, limit: int = 50, cursor: str 
     actor = request.auth
     account = get_account(actor, account_id)
     permissions.require(actor, "audit.view", account)
-    page = keyset(queries.audit_events(actor, account_id=account.id), order=["-id"], limit=limit, cursor=cursor)
+    page = keyset(
+        queries.audit_events(actor, account_id=account.id),
+        order=["-id"],
+        limit=limit,
+        cursor=cursor,
+    )
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
@@ -66,5 +79,7 @@ def webhook_delete(request, webhook_id: str):
 def webhook_deliveries(request, webhook_id: str, limit: int = 50, cursor: str | None = None):
     hook = reach.get_visible(request.auth, Webhook, webhook_id, qs=queries.webhooks(request.auth))
     permissions.require(request.auth, "webhook.manage", hook.organization)
-    page = keyset(WebhookDelivery.objects.filter(webhook=hook), order=["-id"], limit=limit, cursor=cursor)
+    page = keyset(
+        WebhookDelivery.objects.filter(webhook=hook), order=["-id"], limit=limit, cursor=cursor
+    )
     return {"items": page.items, "next_cursor": page.next_cursor}

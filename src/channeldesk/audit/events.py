@@ -16,7 +16,13 @@ MASK = "***"
 
 # Event prefixes partners and the operator may subscribe to with webhooks (product.md §10).
 WEBHOOK_EVENT_GROUPS = (
-    "account", "onboarding", "invitation", "subscription", "license", "order", "invoice",
+    "account",
+    "onboarding",
+    "invitation",
+    "subscription",
+    "license",
+    "order",
+    "invoice",
 )
 
 
@@ -85,7 +91,11 @@ def record(
         request_id=info.request_id,
         outcome=outcome,
     )
-    if outcome == "ok" and organization is not None and action.split(".")[0] in WEBHOOK_EVENT_GROUPS:
+    if (
+        outcome == "ok"
+        and organization is not None
+        and action.split(".")[0] in WEBHOOK_EVENT_GROUPS
+    ):
         from channeldesk.audit.webhooks import fan_out
 
         fan_out(event)

@@ -46,9 +46,13 @@ class Webhook(models.Model):
     """A partner's or the operator's subscription to events of its reach."""
 
     id = IdField()
-    organization = models.ForeignKey("tenancy.Organization", on_delete=models.CASCADE, related_name="webhooks")
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.CASCADE, related_name="webhooks"
+    )
     url = models.URLField(max_length=500)
-    events = models.JSONField(default=list)  # event prefixes, e.g. ["account", "invitation.accepted"]
+    events = models.JSONField(
+        default=list
+    )  # event prefixes, e.g. ["account", "invitation.accepted"]
     secret = models.CharField(max_length=100)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,8 +9,13 @@ from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.actor import Actor
 
 
-def audit_events(actor: Actor, *, account_id: str | None = None, action: str | None = None,
-                 since: dt.datetime | None = None) -> QuerySet[AuditEvent]:
+def audit_events(
+    actor: Actor,
+    *,
+    account_id: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+) -> QuerySet[AuditEvent]:
     """Audit events of organizations in reach (the event's organization path decides)."""
     if not permissions.role_allows(actor.role, "audit.view"):
         return AuditEvent.objects.none()

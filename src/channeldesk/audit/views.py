@@ -26,10 +26,37 @@ def audit_list(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit.csv"'
         w = csv.writer(response)
-        w.writerow(["id", "at", "action", "actor", "organization_id", "target_type", "target_id", "changes", "ip", "request_id"])
+        w.writerow(
+            [
+                "id",
+                "at",
+                "action",
+                "actor",
+                "organization_id",
+                "target_type",
+                "target_id",
+                "changes",
+                "ip",
+                "request_id",
+            ]
+        )
         for e in qs.order_by("-id")[:10000].iterator():
-            w.writerow(safe_row([e.id, e.at.isoformat(), e.action, e.actor_label, e.organization_id, e.target_type,
-                                 e.target_id, e.changes, e.ip, e.request_id]))
+            w.writerow(
+                safe_row(
+                    [
+                        e.id,
+                        e.at.isoformat(),
+                        e.action,
+                        e.actor_label,
+                        e.organization_id,
+                        e.target_type,
+                        e.target_id,
+                        e.changes,
+                        e.ip,
+                        e.request_id,
+                    ]
+                )
+            )
         return response
     try:
         page = keyset(qs, order=["-id"], limit=50, cursor=request.GET.get("cursor"))
@@ -37,5 +64,13 @@ def audit_list(request):
         page = keyset(qs, order=["-id"], limit=50)
     q = request.GET.copy()
     q.pop("cursor", None)
-    return render(request, "audit/list.html", {"page": page, "action": action or "", "account_id": account_id or "",
-                                               "query_without_cursor": q.urlencode()})
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": page,
+            "action": action or "",
+            "account_id": account_id or "",
+            "query_without_cursor": q.urlencode(),
+        },
+    )

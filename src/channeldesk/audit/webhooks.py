@@ -41,7 +41,9 @@ def fan_out(event: AuditEvent) -> int:
         "changes": event.changes,
     }
     rows = [
-        WebhookDelivery(webhook=h, event=event.action, payload=payload, next_attempt_at=timezone.now())
+        WebhookDelivery(
+            webhook=h, event=event.action, payload=payload, next_attempt_at=timezone.now()
+        )
         for h in hooks
         if _matches(h, event.action)
     ]
@@ -84,7 +86,11 @@ def deliver(delivery: WebhookDelivery) -> bool:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         delivery.last_error, ok = str(exc)[:500], False
     if ok:
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at = "delivered", timezone.now(), None
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
+            "delivered",
+            timezone.now(),
+            None,
+        )
     elif delivery.attempts >= MAX_ATTEMPTS:
         delivery.status, delivery.next_attempt_at = "failed", None
     else:

@@ -10,13 +10,19 @@ router = Router(tags=["catalog"])
 
 
 def _named(entries, **extra_fields):
-    return [{**{k: v for k, v in e.items() if k != "name"}, "name": localized(e["name"])} for e in entries]
+    return [
+        {**{k: v for k, v in e.items() if k != "name"}, "name": localized(e["name"])}
+        for e in entries
+    ]
 
 
 def product_out(p: dict, *, with_prices: bool) -> dict:
     out = {
-        "key": p["key"], "name": localized(p["name"]), "vendor": p.get("vendor", ""),
-        "unit": p.get("unit", "user"), "billing_period": p["billing_period"],
+        "key": p["key"],
+        "name": localized(p["name"]),
+        "vendor": p.get("vendor", ""),
+        "unit": p.get("unit", "user"),
+        "billing_period": p["billing_period"],
         "self_service": bool(p.get("self_service")),
     }
     if with_prices:
@@ -35,7 +41,9 @@ def catalog(request):
         "languages": _named(cat.entries("languages")),
         "platforms": [
             {
-                "key": p["key"], "name": localized(p["name"]), "kind": p["kind"],
+                "key": p["key"],
+                "name": localized(p["name"]),
+                "kind": p["kind"],
                 "steps": cat.platform_steps(p["key"]),
                 "pbx_types": _named(p.get("pbx_types", [])),
                 "billing_customer_number_label": cat.billing_number_label(p["key"]),
@@ -52,5 +60,10 @@ def catalog(request):
 @router.get("/products")
 def products(request):
     cat = current()
-    return {"items": [product_out(p, with_prices=not request.auth.is_customer) for p in cat.entries("products")],
-            "next_cursor": None}
+    return {
+        "items": [
+            product_out(p, with_prices=not request.auth.is_customer)
+            for p in cat.entries("products")
+        ],
+        "next_cursor": None,
+    }

@@ -35,7 +35,12 @@ def localized(name: Any, lang: str | None = None) -> str:
     if isinstance(name, str):
         return name
     lang = lang or translation.get_language() or "en"
-    return name.get(lang) or name.get(lang.split("-")[0]) or name.get("en") or next(iter(name.values()))
+    return (
+        name.get(lang)
+        or name.get(lang.split("-")[0])
+        or name.get("en")
+        or next(iter(name.values()))
+    )
 
 
 @dataclass
@@ -88,7 +93,12 @@ class Catalog:
     def billing_number_label(self, platform: str, lang: str | None = None) -> str:
         p = self.get("platforms", platform) or {}
         labels = self.doc.get("billing_number_labels", {})
-        return localized(labels.get(p.get("billing_number_label", "sap"), labels.get("sap", "SAP customer number")), lang)
+        return localized(
+            labels.get(
+                p.get("billing_number_label", "sap"), labels.get("sap", "SAP customer number")
+            ),
+            lang,
+        )
 
     def price(self, entry: dict[str, Any], field: str = "unit_price") -> Decimal:
         return Decimal(str(entry[field]))
@@ -128,7 +138,9 @@ def validate(doc: Any) -> dict[str, Any]:
             raise CatalogError(f"integrations.{e['key']}: kind must be vendor or third_party")
         for dep in e.get("depends_on", []):
             if dep not in integrations:
-                raise CatalogError(f"integrations.{e['key']}: depends on unknown integration '{dep}'")
+                raise CatalogError(
+                    f"integrations.{e['key']}: depends on unknown integration '{dep}'"
+                )
         for p in e.get("privileges", []):
             if p not in privileges:
                 raise CatalogError(f"integrations.{e['key']}: unknown privilege '{p}'")
@@ -142,7 +154,9 @@ def validate(doc: Any) -> dict[str, Any]:
             if Decimal(str(p.get("unit_price"))) < 0:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
-            raise CatalogError(f"products.{p['key']}: unit_price must be a decimal amount") from None
+            raise CatalogError(
+                f"products.{p['key']}: unit_price must be a decimal amount"
+            ) from None
         if not isinstance(p.get("currency"), str) or len(p["currency"]) != 3:
             raise CatalogError(f"products.{p['key']}: currency must be an ISO 4217 code")
     return doc

@@ -14,7 +14,8 @@ class RequestInfo:
 
 
 _current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar(
-    "channeldesk_request", default=RequestInfo()  # noqa: B039 - immutable default use
+    "channeldesk_request",
+    default=RequestInfo(),  # noqa: B039 - immutable default use
 )
 
 

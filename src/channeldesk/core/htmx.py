@@ -11,7 +11,12 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict, *, partial: str | None = None, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    partial: str | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """Render `template`; for an HTMX request render only its `partial` (template#partial)."""
     name = f"{template}#{partial}" if partial and is_htmx(request) else template

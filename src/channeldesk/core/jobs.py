@@ -57,6 +57,8 @@ def run_due(now: dt.datetime | None = None) -> list[str]:
         except Exception as exc:  # a failing job must not stop the others
             log.exception("job %s failed", job.name)
             error = repr(exc)[:2000]
-        JobRun.objects.filter(name=job.name).update(last_finished_at=timezone.now(), last_error=error)
+        JobRun.objects.filter(name=job.name).update(
+            last_finished_at=timezone.now(), last_error=error
+        )
         ran.append(job.name)
     return ran

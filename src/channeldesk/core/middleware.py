@@ -31,7 +31,9 @@ class RequestContextMiddleware:
         if not rid or len(rid) > 64 or not rid.replace("-", "").isalnum():
             rid = secrets.token_hex(8)
         request.request_id = rid
-        token = context.bind(context.RequestInfo(request_id=rid, ip=request.META.get("REMOTE_ADDR", "")))
+        token = context.bind(
+            context.RequestInfo(request_id=rid, ip=request.META.get("REMOTE_ADDR", ""))
+        )
         try:
             response = self.get_response(request)
         finally:
@@ -47,9 +49,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         path = request.path
-        response.setdefault(
-            "Content-Security-Policy", DOCS_CSP if path == "/api/v1/docs" else CSP
-        )
+        response.setdefault("Content-Security-Policy", DOCS_CSP if path == "/api/v1/docs" else CSP)
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", "no-referrer")
         response.setdefault("X-Frame-Options", "DENY")

@@ -10,7 +10,7 @@ from channeldesk.tenancy import permissions
 # (url name, label, permission needed, kinds that see it)
 NAV = [
     ("dashboard", _("Dashboard"), "org.view", None),
-    ("accounts:list", _("Customer accounts"), "account.create", ("operator", "distributor", "reseller")),
+    ("accounts:list", _("Customer accounts"), "org.view", ("operator", "distributor", "reseller")),
     ("partners:list", _("Partners"), "org.view", ("operator", "distributor")),
     ("users", _("Users"), "org.view", None),
     ("audit:list", _("Audit log"), "audit.view", None),
@@ -21,7 +21,14 @@ NAV = [
 EXTRA_NAV: list[tuple[str, object, str, tuple[str, ...] | None]] = []
 
 
-def register(url_name: str, label, action: str, kinds: tuple[str, ...] | None = None, *, after: str | None = None) -> None:
+def register(
+    url_name: str,
+    label,
+    action: str,
+    kinds: tuple[str, ...] | None = None,
+    *,
+    after: str | None = None,
+) -> None:
     """Apps add their own entries at import time (AppConfig.ready)."""
     entry = (url_name, label, action, kinds)
     if entry in EXTRA_NAV:
@@ -38,7 +45,7 @@ def shell_context(request) -> dict:
     for url_name, label, action, kinds in [*NAV[:3], *EXTRA_NAV, *NAV[3:]]:
         if kinds and actor.kind not in kinds:
             continue
-        if permissions.role_allows(actor.role, action):
+        if permissions.can(actor, action):
             items.append({"url_name": url_name, "label": label})
     ctx["nav"] = items
     ctx["memberships"] = getattr(request, "memberships", [])

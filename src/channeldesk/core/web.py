@@ -17,7 +17,11 @@ def actor_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if getattr(request, "actor", None) is None:
-            return redirect(f"/auth/login?next={request.get_full_path()}" if request.method == "GET" else "/auth/login")
+            return redirect(
+                f"/auth/login?next={request.get_full_path()}"
+                if request.method == "GET"
+                else "/auth/login"
+            )
         try:
             return view(request, *args, **kwargs)
         except NotFound:

@@ -81,7 +81,9 @@ def login(request: HttpRequest | None, email: str, password: str) -> User:
     if user is None or not usable_memberships(user).exists():
         throttle.hit(pair_key, limit=10**6, window=LOGIN_WINDOW)
         throttle.hit(ip_key, limit=10**6, window=LOGIN_WINDOW)
-        record_outside(None, "auth.login_failed", organization=None, changes={"email": email}, outcome="failed")
+        record_outside(
+            None, "auth.login_failed", organization=None, changes={"email": email}, outcome="failed"
+        )
         raise InvalidCredentials(_("E-mail or password is wrong."))
     throttle.clear(pair_key)
     return user
@@ -110,13 +112,20 @@ def invite_user(actor: Actor, org: Organization, *, email: str, name: str, role:
     if Membership.objects.filter(user=user, organization=org).exists():
         raise Conflict(_("This person is already a user of this organization."))
     membership = Membership.objects.create(user=user, organization=org, role=role)
-    record(actor, "user.invited", organization=org, target=membership,
-           changes={"email": email, "role": role, "new_user": created})
+    record(
+        actor,
+        "user.invited",
+        organization=org,
+        target=membership,
+        changes={"email": email, "role": role, "new_user": created},
+    )
     _send_access_email(user, org, invited_by=actor, template="invitation")
     return membership
 
 
-def _send_access_email(user: User, org: Organization, *, invited_by: Actor | None, template: str) -> None:
+def _send_access_email(
+    user: User, org: Organization, *, invited_by: Actor | None, template: str
+) -> None:
     if user.has_usable_password() and template == "invitation":
         template = "added_to_organization"
         link = f"{settings.BASE_URL}/auth/login"
@@ -197,7 +206,9 @@ def request_password_reset(email: str, ip: str = "") -> None:
             language=language_for(user, membership.organization),
             organization=membership.organization,
         )
-        record(None, "user.password_reset_requested", organization=membership.organization, target=user)
+        record(
+            None, "user.password_reset_requested", organization=membership.organization, target=user
+        )
 
 
 @transaction.atomic
@@ -210,8 +221,13 @@ def change_password(actor: Actor, current: str, new: str) -> User:
     user.set_password(new)
     user.password_changed_at = timezone.now()
     user.save()
-    record(actor, "user.password_changed", organization=actor.organization, target=user,
-           changes={"password": "changed"})
+    record(
+        actor,
+        "user.password_changed",
+        organization=actor.organization,
+        target=user,
+        changes={"password": "changed"},
+    )
     return user
 
 
@@ -227,8 +243,13 @@ def update_profile(actor: Actor, *, name: str | None = None, language: str | Non
             raise ValidationFailed.field("language", _("Unknown language."))
         user.language = language
     user.save(update_fields=["name", "language"])
-    record(actor, "user.profile_changed", organization=actor.organization, target=user,
-           changes=_diff(before, {"name": user.name, "language": user.language}))
+    record(
+        actor,
+        "user.profile_changed",
+        organization=actor.organization,
+        target=user,
+        changes=_diff(before, {"name": user.name, "language": user.language}),
+    )
     return user
 
 
@@ -250,8 +271,13 @@ def change_role(actor: Actor, membership: Membership, role: str) -> Membership:
     _keep_one_admin(membership, new_role=role)
     membership.role = role
     membership.save(update_fields=["role"])
-    record(actor, "user.role_changed", organization=org, target=membership,
-           changes={"role": {"before": before, "after": role}})
+    record(
+        actor,
+        "user.role_changed",
+        organization=org,
+        target=membership,
+        changes={"role": {"before": before, "after": role}},
+    )
     return membership
 
 
@@ -272,8 +298,13 @@ def remove_membership(actor: Actor, membership: Membership) -> None:
     if membership.user_id == actor.user_id:
         raise Conflict(_("You cannot remove yourself."))
     _keep_one_admin(membership, new_role=None)
-    record(actor, "user.removed", organization=org, target=membership,
-           changes={"email": membership.user.email, "role": membership.role})
+    record(
+        actor,
+        "user.removed",
+        organization=org,
+        target=membership,
+        changes={"email": membership.user.email, "role": membership.role},
+    )
     ApiToken.objects.filter(membership=membership).update(revoked_at=timezone.now())
     membership.delete()
 
@@ -295,11 +326,19 @@ def create_token(actor: Actor, *, name: str, expires_in_days: int | None) -> tup
             name=name,
             token_hash=digest,
             hint=raw[-4:],
-            expires_at=(timezone.now() + dt.timedelta(days=expires_in_days)) if expires_in_days else None,
+            expires_at=(timezone.now() + dt.timedelta(days=expires_in_days))
+            if expires_in_days
+            else None,
         )
     except IntegrityError:  # pragma: no cover - 256-bit collision
         raise Conflict("retry") from None
-    record(actor, "token.created", organization=actor.organization, target=token, changes={"name": name})
+    record(
+        actor,
+        "token.created",
+        organization=actor.organization,
+        target=token,
+        changes={"name": name},
+    )
     return token, raw
 
 

@@ -11,8 +11,8 @@ from ninja import Router
 from channeldesk.core.errors import NotFound, ValidationFailed
 from channeldesk.core.pagination import keyset
 from channeldesk.identity import actions, queries
-from channeldesk.identity.models import ApiToken
 from channeldesk.identity.middleware import SESSION_MEMBERSHIP, SESSION_SEEN
+from channeldesk.identity.models import ApiToken
 from channeldesk.identity.schemas import (
     LoginIn,
     MeOut,
@@ -23,7 +23,6 @@ from channeldesk.identity.schemas import (
     TokenCreatedOut,
     TokenIn,
     TokenList,
-    TokenOut,
 )
 from channeldesk.tenancy import reach
 from channeldesk.tenancy.models import Organization
@@ -38,7 +37,14 @@ def me_payload(user, memberships) -> dict:
         "name": user.name,
         "language": user.language,
         "memberships": [
-            {"organization": {"id": m.organization.id, "name": m.organization.name, "kind": m.organization.kind}, "role": m.role}
+            {
+                "organization": {
+                    "id": m.organization.id,
+                    "name": m.organization.name,
+                    "kind": m.organization.kind,
+                },
+                "role": m.role,
+            }
             for m in memberships
         ],
     }
@@ -106,7 +112,9 @@ def tokens(request, limit: int = 50, cursor: str | None = None):
 
 @router.post("/tokens", response={201: TokenCreatedOut})
 def token_create(request, payload: TokenIn):
-    token, raw = actions.create_token(request.auth, name=payload.name, expires_in_days=payload.expires_in_days)
+    token, raw = actions.create_token(
+        request.auth, name=payload.name, expires_in_days=payload.expires_in_days
+    )
     return 201, {"id": token.id, "name": token.name, "token": raw, "expires_at": token.expires_at}
 
 

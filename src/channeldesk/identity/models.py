@@ -64,7 +64,9 @@ class ApiToken(models.Model):
     PREFIX = "cdk_"
 
     id = IdField()
-    membership = models.ForeignKey("tenancy.Membership", on_delete=models.CASCADE, related_name="tokens")
+    membership = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.CASCADE, related_name="tokens"
+    )
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)
@@ -104,5 +106,10 @@ class UserToken(models.Model):
     @classmethod
     def issue(cls, user: User, purpose: str, lifetime) -> str:
         raw = secrets.token_urlsafe(32)  # 256 bits from the OS CSPRNG
-        cls.objects.create(user=user, purpose=purpose, token_hash=hash_secret(raw), expires_at=timezone.now() + lifetime)
+        cls.objects.create(
+            user=user,
+            purpose=purpose,
+            token_hash=hash_secret(raw),
+            expires_at=timezone.now() + lifetime,
+        )
         return raw

@@ -10,7 +10,9 @@ class MaximumLengthValidator:
 
     def validate(self, password: str, user=None) -> None:
         if len(password) > MAX_LENGTH:
-            raise ValidationError(_("The password may be at most %(n)d characters long.") % {"n": MAX_LENGTH})
+            raise ValidationError(
+                _("The password may be at most %(n)d characters long.") % {"n": MAX_LENGTH}
+            )
 
     def get_help_text(self) -> str:
         return _("At most %(n)d characters.") % {"n": MAX_LENGTH}

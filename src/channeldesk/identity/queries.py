@@ -18,6 +18,10 @@ def memberships_of(actor: Actor, org: Organization) -> QuerySet[Membership]:
 
 def org_user_row(m: Membership) -> dict:
     return {
-        "id": m.user.id, "email": m.user.email, "name": m.user.name, "role": m.role,
-        "membership_id": m.id, "created_at": m.created_at,
+        "id": m.user.id,
+        "email": m.user.email,
+        "name": m.user.name,
+        "role": m.role,
+        "membership_id": m.id,
+        "created_at": m.created_at,
     }

@@ -14,6 +14,10 @@ urlpatterns = [
     path("tokens/<str:token_id>/revoke", views.token_revoke_view, name="token-revoke"),
     path("users", views.users_view, name="users"),
     path("orgs/<str:org_id>/users", views.users_view, name="org-users"),
-    path("orgs/<str:org_id>/users/<str:membership_id>", views.user_change_view, name="org-user-change"),
+    path(
+        "orgs/<str:org_id>/users/<str:membership_id>",
+        views.user_change_view,
+        name="org-user-change",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

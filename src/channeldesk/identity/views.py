@@ -34,7 +34,9 @@ from channeldesk.tenancy.roles import Role
 
 def _safe_next(request, default="/"):
     nxt = request.POST.get("next") or request.GET.get("next") or default
-    ok = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    ok = url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return nxt if ok and nxt.startswith("/") else default
 
 
@@ -56,7 +58,9 @@ def login_view(request):
         else:
             start_session(request, user)
             return redirect(_safe_next(request))
-    response = render(request, "identity/login.html", {"form": form, "next": _safe_next(request)}, status=status)
+    response = render(
+        request, "identity/login.html", {"form": form, "next": _safe_next(request)}, status=status
+    )
     if status == 429:
         response["Retry-After"] = "60"
     return response
@@ -74,7 +78,9 @@ def set_password_view(request):
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = actions.set_password_with_token(token, form.cleaned_data["password"], form.cleaned_data["name"])
+            user = actions.set_password_with_token(
+                token, form.cleaned_data["password"], form.cleaned_data["name"]
+            )
         except DomainError as exc:
             form_errors(form, exc)
         else:
@@ -89,7 +95,9 @@ def reset_view(request):
     form = ResetForm(request.POST or None)
     sent = False
     if request.method == "POST" and form.is_valid():
-        actions.request_password_reset(form.cleaned_data["email"], request.META.get("REMOTE_ADDR", ""))
+        actions.request_password_reset(
+            form.cleaned_data["email"], request.META.get("REMOTE_ADDR", "")
+        )
         sent = True
     return render(request, "identity/reset.html", {"form": form, "sent": sent})
 
@@ -103,8 +111,14 @@ def set_language_view(request):
         actor = getattr(request, "actor", None)
         if actor is not None and actor.user is not None:
             actions.update_profile(actor, language=lang)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, max_age=365 * 86400, samesite="Lax",
-                            secure=settings.SECURE, httponly=True)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            lang,
+            max_age=365 * 86400,
+            samesite="Lax",
+            secure=settings.SECURE,
+            httponly=True,
+        )
     return response
 
 
@@ -121,18 +135,26 @@ def switch_membership_view(request):
 @actor_required
 def profile_view(request):
     actor = request.actor
-    form = ProfileForm(request.POST if request.POST.get("form") == "profile" else None,
-                       initial={"name": actor.user.name, "language": actor.user.language},
-                       languages=settings.LANGUAGES)
+    form = ProfileForm(
+        request.POST if request.POST.get("form") == "profile" else None,
+        initial={"name": actor.user.name, "language": actor.user.language},
+        languages=settings.LANGUAGES,
+    )
     pw_form = PasswordChangeForm(request.POST if request.POST.get("form") == "password" else None)
     if request.method == "POST":
         try:
             if request.POST.get("form") == "profile" and form.is_valid():
-                actions.update_profile(actor, name=form.cleaned_data["name"], language=form.cleaned_data["language"])
+                actions.update_profile(
+                    actor, name=form.cleaned_data["name"], language=form.cleaned_data["language"]
+                )
                 messages.success(request, _("Profile saved."))
                 return redirect("profile")
             if request.POST.get("form") == "password" and pw_form.is_valid():
-                user = actions.change_password(actor, pw_form.cleaned_data["current_password"], pw_form.cleaned_data["new_password"])
+                user = actions.change_password(
+                    actor,
+                    pw_form.cleaned_data["current_password"],
+                    pw_form.cleaned_data["new_password"],
+                )
                 start_session(request, user)  # other sessions end: the session hash changed
                 messages.success(request, _("Password changed."))
                 return redirect("profile")
@@ -150,20 +172,27 @@ def tokens_view(request):
     created = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, raw = actions.create_token(actor, name=form.cleaned_data["name"],
-                                              expires_in_days=form.cleaned_data["expires_in_days"])
+            token, raw = actions.create_token(
+                actor,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
             created = {"token": token, "raw": raw}
             form = TokenForm()
         except DomainError as exc:
             form_errors(form, exc)
     tokens = queries.own_tokens(actor).order_by("-id")[:100]
-    return render(request, "identity/tokens.html", {"form": form, "tokens": tokens, "created": created})
+    return render(
+        request, "identity/tokens.html", {"form": form, "tokens": tokens, "created": created}
+    )
 
 
 @require_POST
 @actor_required
 def token_revoke_view(request, token_id: str):
-    token = reach.get_visible(request.actor, ApiToken, token_id, qs=queries.own_tokens(request.actor))
+    token = reach.get_visible(
+        request.actor, ApiToken, token_id, qs=queries.own_tokens(request.actor)
+    )
     actions.revoke_token(request.actor, token)
     messages.success(request, _("Token revoked."))
     return redirect("tokens")
@@ -177,7 +206,9 @@ def users_view(request, org_id: str | None = None):
     admin_action = actions.user_admin_action(org)
     permissions.require(actor, admin_action.replace(".manage", ".view"), org)
     can_manage = permissions.can(actor, admin_action, org)
-    roles = [(r, Role(r).label) for r in permissions.grantable_roles(actor, org)] if can_manage else []
+    roles = (
+        [(r, Role(r).label) for r in permissions.grantable_roles(actor, org)] if can_manage else []
+    )
     form = InviteForm(request.POST or None, roles=roles)
     if request.method == "POST":
         if not can_manage:
@@ -188,13 +219,28 @@ def users_view(request, org_id: str | None = None):
             except DomainError as exc:
                 form_errors(form, exc)
             else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
                 return redirect(request.path)
-    page = keyset(queries.memberships_of(actor, org), order=["id"], limit=_int(request.GET.get("limit"), 50),
-                  cursor=request.GET.get("cursor"))
-    return render(request, "identity/users.html", {
-        "org": org, "page": page, "form": form, "can_manage": can_manage, "roles": roles,
-    })
+    page = keyset(
+        queries.memberships_of(actor, org),
+        order=["id"],
+        limit=_int(request.GET.get("limit"), 50),
+        cursor=request.GET.get("cursor"),
+    )
+    return render(
+        request,
+        "identity/users.html",
+        {
+            "org": org,
+            "page": page,
+            "form": form,
+            "can_manage": can_manage,
+            "roles": roles,
+        },
+    )
 
 
 @require_POST

@@ -16,7 +16,9 @@ def notify(users, *, organization: Organization, kind: str, text, link: str = ""
     for user in users:
         with translation.override(language_for(user, organization)):
             rows.append(
-                Notification(user=user, organization=organization, kind=kind, text=str(text)[:500], link=link)
+                Notification(
+                    user=user, organization=organization, kind=kind, text=str(text)[:500], link=link
+                )
             )
     Notification.objects.bulk_create(rows)
 

@@ -19,12 +19,18 @@ def notification_list(request, unread: bool = False, limit: int = 50, cursor: st
     if unread:
         qs = qs.filter(read_at__isnull=True)
     page = keyset(qs, order=["-id"], limit=limit, cursor=cursor)
-    return {"items": page.items, "next_cursor": page.next_cursor, "unread": queries.unread_count(request.auth)}
+    return {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "unread": queries.unread_count(request.auth),
+    }
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
 def notification_read(request, notification_id: str):
-    n = reach.get_visible(request.auth, Notification, notification_id, qs=queries.notifications(request.auth))
+    n = reach.get_visible(
+        request.auth, Notification, notification_id, qs=queries.notifications(request.auth)
+    )
     actions.mark_read(Notification.objects.filter(id=n.id))
     n.refresh_from_db()
     return n
@@ -33,5 +39,7 @@ def notification_read(request, notification_id: str):
 @router.get("/outbox", response=OutboxList)
 def outbox(request, status: str | None = None, limit: int = 50, cursor: str | None = None):
     permissions.require(request.auth, "outbox.view")
-    page = keyset(queries.outbox(request.auth, status=status), order=["-id"], limit=limit, cursor=cursor)
+    page = keyset(
+        queries.outbox(request.auth, status=status), order=["-id"], limit=limit, cursor=cursor
+    )
     return {"items": page.items, "next_cursor": page.next_cursor}

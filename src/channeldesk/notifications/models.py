@@ -52,8 +52,12 @@ class OutboxAttachment(models.Model):
 
 class Notification(models.Model):
     id = IdField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    organization = models.ForeignKey("tenancy.Organization", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=80)
     text = models.CharField(max_length=500)
     link = models.CharField(max_length=300, blank=True)

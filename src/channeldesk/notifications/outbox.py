@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
@@ -68,7 +69,9 @@ def queue_email(
         next_attempt_at=timezone.now(),
     )
     for a in attachments or []:
-        OutboxAttachment.objects.create(email=email, filename=a.filename, mimetype=a.mimetype, content=a.content)
+        OutboxAttachment.objects.create(
+            email=email, filename=a.filename, mimetype=a.mimetype, content=a.content
+        )
     from channeldesk.notifications.tasks import kick_worker
 
     kick_worker()
@@ -94,7 +97,9 @@ class _Smtp:
     def connect(self) -> smtplib.SMTP:
         conn: smtplib.SMTP
         if self.secure:
-            conn = smtplib.SMTP_SSL(self.host, self.port, timeout=15, context=ssl.create_default_context())
+            conn = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=15, context=ssl.create_default_context()
+            )
         else:
             conn = smtplib.SMTP(self.host, self.port, timeout=15)
             if self.starttls:
@@ -116,7 +121,9 @@ def build_message(email: OutboxEmail) -> EmailMessage:
         msg.add_alternative(email.body_html, subtype="html")
     for a in email.attachments.all():
         maintype, _, subtype = a.mimetype.partition("/")
-        msg.add_attachment(bytes(a.content), maintype=maintype, subtype=subtype, filename=a.filename)
+        msg.add_attachment(
+            bytes(a.content), maintype=maintype, subtype=subtype, filename=a.filename
+        )
     return msg
 
 
@@ -125,7 +132,9 @@ def deliver_due(limit: int = 100, smtp_url: str | None = None) -> int:
     url = settings.SMTP_URL if smtp_url is None else smtp_url
     now = timezone.now()
     if not url:
-        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).update(status=OutboxEmail.Status.HELD)
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).update(
+            status=OutboxEmail.Status.HELD
+        )
         return 0
     due = list(
         OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lte=now)
@@ -170,10 +179,8 @@ def deliver_due(limit: int = 100, smtp_url: str | None = None) -> int:
             sent += 1
     finally:
         if conn is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 conn.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
     return sent
 
 

@@ -11,7 +11,9 @@ def notifications(actor: Actor) -> QuerySet[Notification]:
     """The actor's own notifications (in the organization it acts for)."""
     if actor.user is None:
         return Notification.objects.none()
-    return reach.visible(actor, Notification).filter(user=actor.user, organization=actor.organization)
+    return reach.visible(actor, Notification).filter(
+        user=actor.user, organization=actor.organization
+    )
 
 
 def unread_count(actor: Actor) -> int:
@@ -21,7 +23,11 @@ def unread_count(actor: Actor) -> int:
 def outbox(actor: Actor, *, status: str | None = None) -> QuerySet[OutboxEmail]:
     if not permissions.role_allows(actor.role, "outbox.view"):
         return OutboxEmail.objects.none()
-    qs = reach.visible(actor, OutboxEmail) if actor.organization.kind != "operator" else OutboxEmail.objects.all()
+    qs = (
+        reach.visible(actor, OutboxEmail)
+        if actor.organization.kind != "operator"
+        else OutboxEmail.objects.all()
+    )
     if status:
         qs = qs.filter(status=status)
     return qs

@@ -19,7 +19,9 @@ def notification_list(request):
         page = keyset(qs, order=["-id"], limit=50, cursor=request.GET.get("cursor"))
     except DomainError:
         page = keyset(qs, order=["-id"], limit=50)
-    return render(request, "notifications/list.html", {"page": page, "tab": request.GET.get("tab", "all")})
+    return render(
+        request, "notifications/list.html", {"page": page, "tab": request.GET.get("tab", "all")}
+    )
 
 
 @require_POST
@@ -39,13 +41,18 @@ def outbox_list(request):
         page = keyset(qs, order=["-id"], limit=50, cursor=request.GET.get("cursor"))
     except DomainError:
         page = keyset(qs, order=["-id"], limit=50)
-    return render(request, "notifications/outbox.html", {"page": page, "status": status or "",
-                                                         "statuses": OutboxEmail.Status.choices})
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"page": page, "status": status or "", "statuses": OutboxEmail.Status.choices},
+    )
 
 
 @require_GET
 @actor_required
 def outbox_detail(request, email_id: str):
     permissions.require(request.actor, "outbox.view")
-    email = reach.get_visible(request.actor, OutboxEmail, email_id, qs=queries.outbox(request.actor))
+    email = reach.get_visible(
+        request.actor, OutboxEmail, email_id, qs=queries.outbox(request.actor)
+    )
     return render(request, "notifications/outbox_detail.html", {"email": email})

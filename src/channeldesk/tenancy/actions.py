@@ -16,8 +16,18 @@ from channeldesk.tenancy.models import Membership, Organization
 from channeldesk.tenancy.roles import Kind, Role, Status
 from channeldesk.tenancy.validation import raise_if, validate_address
 
-PARTNER_FIELDS = ("name", "street", "city", "postal_code", "country", "subdivision", "phone",
-                  "support_email", "listed", "default_language")
+PARTNER_FIELDS = (
+    "name",
+    "street",
+    "city",
+    "postal_code",
+    "country",
+    "subdivision",
+    "phone",
+    "support_email",
+    "listed",
+    "default_language",
+)
 
 
 def snapshot(org: Organization, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -25,7 +35,9 @@ def snapshot(org: Organization, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def init_operator(*, name: str, email: str, password: str, user_name: str = "") -> tuple[Organization, User, bool]:
+def init_operator(
+    *, name: str, email: str, password: str, user_name: str = ""
+) -> tuple[Organization, User, bool]:
     """Create the operator organization and its first operator_admin (idempotent)."""
     from channeldesk.identity.actions import validate_new_password
 
@@ -40,12 +52,19 @@ def init_operator(*, name: str, email: str, password: str, user_name: str = "") 
     user = User.objects.filter(email=email).first()
     if user is None:
         validate_new_password(password)
-        user = User.objects.create_user(email=email, name=user_name or email.split("@")[0], password=password)
+        user = User.objects.create_user(
+            email=email, name=user_name or email.split("@")[0], password=password
+        )
         created = True
     if not Membership.objects.filter(user=user, organization=operator).exists():
         Membership.objects.create(user=user, organization=operator, role=Role.OPERATOR_ADMIN)
-        record(None, "operator.initialised", organization=operator, target=operator,
-               changes={"admin": email})
+        record(
+            None,
+            "operator.initialised",
+            organization=operator,
+            target=operator,
+            changes={"admin": email},
+        )
         created = True
     return operator, user, created
 
@@ -60,24 +79,41 @@ def _clean_partner(data: dict[str, Any], *, creating: bool) -> None:
 
 
 @transaction.atomic
-def create_partner(actor: Actor, *, kind: str, parent: Organization | None, **data: Any) -> Organization:
+def create_partner(
+    actor: Actor, *, kind: str, parent: Organization | None, **data: Any
+) -> Organization:
     """A distributor or reseller. The operator places it anywhere valid; a distributor's admin
     creates resellers under itself."""
     if kind not in (Kind.DISTRIBUTOR, Kind.RESELLER):
         raise ValidationFailed.field("kind", _("Must be distributor or reseller."))
     if parent is None:
-        parent = actor.organization if not actor.is_system else Organization.objects.get(kind=Kind.OPERATOR)
+        parent = (
+            actor.organization
+            if not actor.is_system
+            else Organization.objects.get(kind=Kind.OPERATOR)
+        )
     permissions.require(actor, "partner.create", parent)
-    allowed_parents = {Kind.DISTRIBUTOR: (Kind.OPERATOR,), Kind.RESELLER: (Kind.OPERATOR, Kind.DISTRIBUTOR)}
+    allowed_parents: dict[str, tuple[str, ...]] = {
+        Kind.DISTRIBUTOR: (Kind.OPERATOR,),
+        Kind.RESELLER: (Kind.OPERATOR, Kind.DISTRIBUTOR),
+    }
     if parent.kind not in allowed_parents[kind]:
-        raise ValidationFailed.field("parent_id", _("A %(kind)s cannot be placed there.") % {"kind": kind})
+        raise ValidationFailed.field(
+            "parent_id", _("A %(kind)s cannot be placed there.") % {"kind": kind}
+        )
     if not reach.in_reach(actor, parent):
         raise ValidationFailed.field("parent_id", _("Unknown organization."))
     _clean_partner(data, creating=True)
     org = Organization(kind=kind, **{k: v for k, v in data.items() if k in PARTNER_FIELDS})
     org.place_under(parent)
     org.save()
-    record(actor, "partner.created", organization=org, target=org, changes=snapshot(org, PARTNER_FIELDS))
+    record(
+        actor,
+        "partner.created",
+        organization=org,
+        target=org,
+        changes=snapshot(org, PARTNER_FIELDS),
+    )
     return org
 
 
@@ -91,7 +127,13 @@ def update_partner(actor: Actor, org: Organization, **data: Any) -> Organization
             setattr(org, k, v)
     org.version += 1
     org.save()
-    record(actor, "partner.updated", organization=org, target=org, changes=diff(before, snapshot(org, PARTNER_FIELDS)))
+    record(
+        actor,
+        "partner.updated",
+        organization=org,
+        target=org,
+        changes=diff(before, snapshot(org, PARTNER_FIELDS)),
+    )
     return org
 
 
@@ -104,6 +146,11 @@ def set_partner_status(actor: Actor, org: Organization, status: str) -> Organiza
     org.status = status
     org.version += 1
     org.save(update_fields=["status", "version", "updated_at"])
-    record(actor, f"partner.{'deactivated' if status == Status.DEACTIVATED else 'reactivated'}",
-           organization=org, target=org, changes={"status": {"before": before, "after": status}})
+    record(
+        actor,
+        f"partner.{'deactivated' if status == Status.DEACTIVATED else 'reactivated'}",
+        organization=org,
+        target=org,
+        changes={"status": {"before": before, "after": status}},
+    )
     return org

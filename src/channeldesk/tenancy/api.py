@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router
 
 from channeldesk.core.etag import check_if_match
@@ -25,13 +24,20 @@ from channeldesk.tenancy.schemas import (
 router = Router(tags=["organizations"])
 
 
-def _partner(request: HttpRequest, partner_id: str) -> Organization:
+def _partner(request, partner_id: str) -> Organization:
     return reach.organization_in_reach(request.auth, partner_id, kinds=PARTNER_KINDS)
 
 
 @router.get("/partners", response=PartnerList)
-def partner_list(request, q: str = "", kind: str | None = None, limit: int = 50, cursor: str | None = None):
-    page = keyset(queries.partners(request.auth, q=q[:100], kind=kind), order=["id"], limit=limit, cursor=cursor)
+def partner_list(
+    request, q: str = "", kind: str | None = None, limit: int = 50, cursor: str | None = None
+):
+    page = keyset(
+        queries.partners(request.auth, q=q[:100], kind=kind),
+        order=["id"],
+        limit=limit,
+        cursor=cursor,
+    )
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
@@ -74,15 +80,24 @@ def partner_users(request, partner_id: str, limit: int = 50, cursor: str | None 
 
 @router.post("/partners/{partner_id}/users", response={201: OrgUserOut})
 def partner_user_invite(request, partner_id: str, payload: UserInviteIn):
-    m = identity_actions.invite_user(request.auth, _partner(request, partner_id), email=payload.email,
-                                     name=payload.name, role=payload.role)
+    m = identity_actions.invite_user(
+        request.auth,
+        _partner(request, partner_id),
+        email=payload.email,
+        name=payload.name,
+        role=payload.role,
+    )
     return 201, org_user_row(m)
 
 
 @router.patch("/partners/{partner_id}/users/{user_id}", response=OrgUserOut)
 def partner_user_patch(request, partner_id: str, user_id: str, payload: UserPatch):
     org = _partner(request, partner_id)
-    return org_user_row(identity_actions.change_role(request.auth, membership_in(request.auth, org, user_id), payload.role))
+    return org_user_row(
+        identity_actions.change_role(
+            request.auth, membership_in(request.auth, org, user_id), payload.role
+        )
+    )
 
 
 @router.delete("/partners/{partner_id}/users/{user_id}", response={204: None})
@@ -92,7 +107,7 @@ def partner_user_delete(request, partner_id: str, user_id: str):
     return 204, None
 
 
-def _operator_org(request: HttpRequest) -> Organization:
+def _operator_org(request) -> Organization:
     org = reach.visible_organizations(request.auth).filter(kind=Kind.OPERATOR).first()
     if org is None:
         from channeldesk.core.errors import NotFound
@@ -108,15 +123,24 @@ def operator_users(request, limit: int = 50, cursor: str | None = None):
 
 @router.post("/operator/users", response={201: OrgUserOut})
 def operator_user_invite(request, payload: UserInviteIn):
-    m = identity_actions.invite_user(request.auth, _operator_org(request), email=payload.email,
-                                     name=payload.name, role=payload.role)
+    m = identity_actions.invite_user(
+        request.auth,
+        _operator_org(request),
+        email=payload.email,
+        name=payload.name,
+        role=payload.role,
+    )
     return 201, org_user_row(m)
 
 
 @router.patch("/operator/users/{user_id}", response=OrgUserOut)
 def operator_user_patch(request, user_id: str, payload: UserPatch):
     org = _operator_org(request)
-    return org_user_row(identity_actions.change_role(request.auth, membership_in(request.auth, org, user_id), payload.role))
+    return org_user_row(
+        identity_actions.change_role(
+            request.auth, membership_in(request.auth, org, user_id), payload.role
+        )
+    )
 
 
 @router.delete("/operator/users/{user_id}", response={204: None})

@@ -7,6 +7,7 @@ to the organization itself ("/OP/DIST/RES/CUST/"), so a subtree is one index ran
 from __future__ import annotations
 
 import unicodedata
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +29,9 @@ def subtree_upper(path: str) -> str:
 
 
 class Organization(models.Model):
+    # Organizations are tenant-owned by themselves (see tenancy.reach).
+    tenant_field: ClassVar[str] = ""
+
     id = IdField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     name = models.CharField(max_length=200)
@@ -106,8 +110,12 @@ class Organization(models.Model):
 
 class Membership(models.Model):
     id = IdField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

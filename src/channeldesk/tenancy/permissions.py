@@ -77,12 +77,31 @@ ACTIONS: dict[str, bool] = {
 _READS = {a for a, write in ACTIONS.items() if not write}
 
 _PARTNER_AGENT = {
-    "org.view", "partner_user.view", "account.create", "account.edit", "account_user.view",
-    "account_user.manage", "contacts.manage", "integrations.manage", "call_services.manage",
-    "problem_report.view", "order_data.view", "onboarding.manage", "invitation.issue",
-    "invitation.respond", "conversation.view", "conversation.post", "subscription.view",
-    "license.view", "license.assign", "contract.view", "telephony.view", "telephony.manage",
-    "audit.view", "notification.view", "token.manage",
+    "org.view",
+    "partner_user.view",
+    "account.create",
+    "account.edit",
+    "account_user.view",
+    "account_user.manage",
+    "contacts.manage",
+    "integrations.manage",
+    "call_services.manage",
+    "problem_report.view",
+    "order_data.view",
+    "onboarding.manage",
+    "invitation.issue",
+    "invitation.respond",
+    "conversation.view",
+    "conversation.post",
+    "subscription.view",
+    "license.view",
+    "license.assign",
+    "contract.view",
+    "telephony.view",
+    "telephony.manage",
+    "audit.view",
+    "notification.view",
+    "token.manage",
 }
 
 ROLE_GRANTS: dict[str, frozenset[str]] = {
@@ -91,34 +110,78 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
     Role.PARTNER_ADMIN: frozenset(
         _PARTNER_AGENT
         | {
-            "partner.create", "partner.edit", "partner_user.manage", "account.deactivate", "account.delete",
-            "subscription.manage", "billing.view", "order.create", "phone_number.manage",
-            "invoice.view", "webhook.manage",
+            "partner.create",
+            "partner.edit",
+            "partner_user.manage",
+            "account.deactivate",
+            "account.delete",
+            "subscription.manage",
+            "billing.view",
+            "order.create",
+            "phone_number.manage",
+            "invoice.view",
+            "webhook.manage",
         }
     ),
     Role.PARTNER_AGENT: frozenset(_PARTNER_AGENT),
     Role.ACCOUNT_ADMIN: frozenset(
         {
-            "org.view", "account.edit", "account_user.view", "account_user.manage",
-            "contacts.manage", "integrations.manage", "call_services.manage",
-            "problem_report.create", "problem_report.view", "invitation.issue",
-            "invitation.respond", "conversation.view", "conversation.post", "subscription.view",
-            "license.view", "license.assign", "billing.view", "contract.view", "order.create",
-            "phone_number.manage", "invoice.view", "telephony.view", "audit.view",
-            "notification.view", "token.manage",
+            "org.view",
+            "account.edit",
+            "account_user.view",
+            "account_user.manage",
+            "contacts.manage",
+            "integrations.manage",
+            "call_services.manage",
+            "problem_report.create",
+            "problem_report.view",
+            "invitation.issue",
+            "invitation.respond",
+            "conversation.view",
+            "conversation.post",
+            "subscription.view",
+            "license.view",
+            "license.assign",
+            "billing.view",
+            "contract.view",
+            "order.create",
+            "phone_number.manage",
+            "invoice.view",
+            "telephony.view",
+            "audit.view",
+            "notification.view",
+            "token.manage",
         }
     ),
     Role.SITE_ADMIN: frozenset(
         {
-            "org.view", "account_user.view", "account_user.manage", "problem_report.create",
-            "subscription.view", "license.view", "license.assign", "contract.view",
-            "phone_number.manage", "telephony.view", "telephony.manage", "notification.view",
+            "org.view",
+            "account_user.view",
+            "account_user.manage",
+            "problem_report.create",
+            "subscription.view",
+            "license.view",
+            "license.assign",
+            "contract.view",
+            "phone_number.manage",
+            "telephony.view",
+            "telephony.manage",
+            "notification.view",
         }
     ),
     Role.MEMBER: frozenset(
         {"org.view", "problem_report.create", "license.view", "notification.view"}
     ),
     SYSTEM_ROLE: frozenset(ACTIONS),
+}
+
+
+# Actions only some kinds of organization perform, whatever the role: resellers (and the
+# operator) own customer accounts; distributors and the operator create partners.
+KIND_RULES: dict[str, frozenset[str]] = {
+    "partner.create": frozenset({Kind.OPERATOR, Kind.DISTRIBUTOR}),
+    "account.create": frozenset({Kind.OPERATOR, Kind.RESELLER}),
+    "onboarding.manage": frozenset({Kind.OPERATOR, Kind.RESELLER}),
 }
 
 
@@ -135,6 +198,9 @@ def role_allows(role: str, action: str) -> bool:
 def can(actor: Actor, action: str, org: Organization | None = None) -> bool:
     """May `actor` perform `action` on an object owned by `org` (already known to be in reach)?"""
     if not role_allows(actor.role, action):
+        return False
+    kinds = KIND_RULES.get(action)
+    if kinds is not None and not actor.is_system and actor.kind not in kinds:
         return False
     if org is not None and ACTIONS[action] and actor.kind == Kind.DISTRIBUTOR:
         # A distributor manages its resellers and only reads their customers.

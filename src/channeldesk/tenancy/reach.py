@@ -40,7 +40,7 @@ def org_scope(actor: Actor, field: str = "") -> Q:
     return Q(**{f"{p}id" if field else "id": org.id})
 
 
-def visible(actor: Actor, model: type[M]) -> QuerySet[M]:
+def visible[M: Model](actor: Actor, model: type[M]) -> QuerySet[M]:
     """All rows of `model` the actor may see."""
     qs: QuerySet[M] = model._default_manager.all()
     field = getattr(model, "tenant_field", None)
@@ -53,7 +53,7 @@ def visible(actor: Actor, model: type[M]) -> QuerySet[M]:
     return qs
 
 
-def manageable(actor: Actor, model: type[M], action: str) -> QuerySet[M]:
+def manageable[M: Model](actor: Actor, model: type[M], action: str) -> QuerySet[M]:
     """Rows of `model` on which the actor may perform `action`."""
     if not permissions.role_allows(actor.role, action):
         return model._default_manager.none()
@@ -64,7 +64,9 @@ def manageable(actor: Actor, model: type[M], action: str) -> QuerySet[M]:
     return qs
 
 
-def get_visible(actor: Actor, model: type[M], pk: Any, qs: QuerySet[M] | None = None) -> M:
+def get_visible[M: Model](
+    actor: Actor, model: type[M], pk: Any, qs: QuerySet[M] | None = None
+) -> M:
     """The row `pk` if the actor can see it; NotFound otherwise (also for malformed ids)."""
     base = qs if qs is not None else visible(actor, model)
     try:
@@ -86,7 +88,9 @@ def in_reach(actor: Actor, org: Organization) -> bool:
     return org.path.startswith(actor.organization.path)
 
 
-def organization_in_reach(actor: Actor, org_id: Any, *, kinds: tuple[str, ...] | None = None) -> Organization:
+def organization_in_reach(
+    actor: Actor, org_id: Any, *, kinds: tuple[str, ...] | None = None
+) -> Organization:
     qs = visible_organizations(actor)
     if kinds:
         qs = qs.filter(kind__in=kinds)
@@ -101,10 +105,6 @@ def partner_of(actor: Actor) -> Organization | None:
     if parent is not None and parent.kind in (Kind.DISTRIBUTOR, Kind.RESELLER):
         return parent
     return None
-
-
-# Organization itself is tenant-owned by itself.
-Organization.tenant_field = ""  # type: ignore[attr-defined]
 
 
 def listed_partners(actor: Actor) -> QuerySet[Organization]:

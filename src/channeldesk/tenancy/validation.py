@@ -52,13 +52,17 @@ def validate_address(data: dict, *, required: bool) -> list[FieldError]:
             errors.append(FieldError("country", _("Choose a country.")))
         return errors
     if pycountry.countries.get(alpha_2=country) is None:
-        errors.append(FieldError("country", _("Unknown country code (ISO 3166-1 alpha-2 expected).")))
+        errors.append(
+            FieldError("country", _("Unknown country code (ISO 3166-1 alpha-2 expected)."))
+        )
         return errors
     sub = (data.get("subdivision") or "").strip().upper()
     data["subdivision"] = sub
     if sub:
         if sub not in dict(subdivision_choices(country)):
-            errors.append(FieldError("subdivision", _("This province/state does not belong to the country.")))
+            errors.append(
+                FieldError("subdivision", _("This province/state does not belong to the country."))
+            )
     elif country in SUBDIVISION_REQUIRED and required:
         errors.append(FieldError("subdivision", _("Choose the province/state.")))
     postal = (data.get("postal_code") or "").strip().upper()
@@ -66,7 +70,9 @@ def validate_address(data: dict, *, required: bool) -> list[FieldError]:
         data["postal_code"] = postal
     pattern = POSTAL_CODE_FORMATS.get(country)
     if postal and pattern and not re.fullmatch(pattern, postal):
-        errors.append(FieldError("postal_code", _("This postal code does not match the country's format.")))
+        errors.append(
+            FieldError("postal_code", _("This postal code does not match the country's format."))
+        )
     elif not postal and required:
         errors.append(FieldError("postal_code", _("Enter the postal code.")))
     return errors

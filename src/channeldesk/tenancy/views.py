@@ -23,15 +23,25 @@ def partner_list(request):
         raise Forbidden("customers have no partner list")
     q = request.GET.get("q", "")[:100]
     try:
-        page = keyset(queries.partners(actor, q=q).select_related("parent"), order=["id"],
-                      limit=50, cursor=request.GET.get("cursor"))
+        page = keyset(
+            queries.partners(actor, q=q).select_related("parent"),
+            order=["id"],
+            limit=50,
+            cursor=request.GET.get("cursor"),
+        )
     except DomainError:
         page = keyset(queries.partners(actor, q=q).select_related("parent"), order=["id"], limit=50)
-    return render(request, "tenancy/partners.html", {
-        "page": page, "q": q, "can_create": permissions.role_allows(actor.role, "partner.create")
-        and actor.kind in (Kind.OPERATOR, Kind.DISTRIBUTOR),
-        "query_without_cursor": f"q={q}" if q else "",
-    })
+    return render(
+        request,
+        "tenancy/partners.html",
+        {
+            "page": page,
+            "q": q,
+            "can_create": permissions.can(actor, "partner.create")
+            and actor.kind in (Kind.OPERATOR, Kind.DISTRIBUTOR),
+            "query_without_cursor": f"q={q}" if q else "",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,8 +49,11 @@ def partner_list(request):
 def partner_create(request):
     actor = request.actor
     permissions.require(actor, "partner.create")
-    kinds = [(Kind.DISTRIBUTOR, Kind.DISTRIBUTOR.label), (Kind.RESELLER, Kind.RESELLER.label)] \
-        if actor.kind == Kind.OPERATOR else [(Kind.RESELLER, Kind.RESELLER.label)]
+    kinds = (
+        [(Kind.DISTRIBUTOR, Kind.DISTRIBUTOR.label), (Kind.RESELLER, Kind.RESELLER.label)]
+        if actor.kind == Kind.OPERATOR
+        else [(Kind.RESELLER, Kind.RESELLER.label)]
+    )
     form = PartnerForm(request.POST or None, kinds=kinds, initial={"default_language": "en"})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -60,10 +73,15 @@ def partner_create(request):
 def partner_detail(request, partner_id: str):
     actor = request.actor
     org = reach.organization_in_reach(actor, partner_id, kinds=PARTNER_KINDS)
-    return render(request, "tenancy/partner_detail.html", {
-        "org": org, "can_edit": permissions.can(actor, "partner.edit", org),
-        "children": org.children.order_by("name")[:50],
-    })
+    return render(
+        request,
+        "tenancy/partner_detail.html",
+        {
+            "org": org,
+            "can_edit": permissions.can(actor, "partner.edit", org),
+            "children": org.children.order_by("name")[:50],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,7 +90,17 @@ def partner_edit(request, partner_id: str):
     actor = request.actor
     org = reach.organization_in_reach(actor, partner_id, kinds=PARTNER_KINDS)
     permissions.require(actor, "partner.edit", org)
-    fields = ("name", "street", "postal_code", "city", "country", "phone", "support_email", "default_language", "listed")
+    fields = (
+        "name",
+        "street",
+        "postal_code",
+        "city",
+        "country",
+        "phone",
+        "support_email",
+        "default_language",
+        "listed",
+    )
     form = PartnerForm(request.POST or None, initial={f: getattr(org, f) for f in fields})
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,4 +110,6 @@ def partner_edit(request, partner_id: str):
         else:
             messages.success(request, _("Saved."))
             return redirect("partners:detail", partner_id=org.id)
-    return render(request, "tenancy/partner_form.html", {"form": form, "title": org.name, "org": org})
+    return render(
+        request, "tenancy/partner_form.html", {"form": form, "title": org.name, "org": org}
+    )

@@ -5,44 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audit', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("audit", "0001_initial"),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='organization',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tenancy.organization'),
+            model_name="auditevent",
+            name="organization",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="tenancy.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='webhook',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to='tenancy.organization'),
+            model_name="webhook",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="webhooks",
+                to="tenancy.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='webhookdelivery',
-            name='webhook',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='audit.webhook'),
+            model_name="webhookdelivery",
+            name="webhook",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="audit.webhook",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['organization', 'id'], name='audit_org'),
+            model_name="auditevent",
+            index=models.Index(fields=["organization", "id"], name="audit_org"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['organization_path', 'id'], name='audit_path'),
+            model_name="auditevent",
+            index=models.Index(fields=["organization_path", "id"], name="audit_path"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['action', 'id'], name='audit_action'),
+            model_name="auditevent",
+            index=models.Index(fields=["action", "id"], name="audit_action"),
         ),
         migrations.AddIndex(
-            model_name='webhookdelivery',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='webhook_due'),
+            model_name="webhookdelivery",
+            index=models.Index(fields=["status", "next_attempt_at"], name="webhook_due"),
         ),
     ]

@@ -4,21 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CatalogVersion',
+            name="CatalogVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('document', models.JSONField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now_add=True)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("document", models.JSONField()),
             ],
         ),
     ]

@@ -28,4 +28,6 @@ class Command(BaseCommand):
             row, changed = catalog.load(path.read_text(encoding="utf-8"), source=str(path))
         except catalog.CatalogError as exc:
             raise CommandError(f"catalog not loaded: {exc}") from None
-        self.stdout.write(f"catalog version {row.id} {'loaded' if changed else 'unchanged (already current)'}")
+        self.stdout.write(
+            f"catalog version {row.id} {'loaded' if changed else 'unchanged (already current)'}"
+        )

@@ -15,7 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            org, user, created = init_operator(name=o["operator"], email=o["email"], password=o["password"], user_name=o["name"])
+            org, user, created = init_operator(
+                name=o["operator"], email=o["email"], password=o["password"], user_name=o["name"]
+            )
         except DomainError as exc:
             raise CommandError(exc.detail) from None
-        self.stdout.write(f"{'created' if created else 'already there'}: operator {org.name} ({org.id}), admin {user.email}")
+        self.stdout.write(
+            f"{'created' if created else 'already there'}: operator {org.name} ({org.id}), admin {user.email}"
+        )

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
-        parser.add_argument("--no-worker", action="store_true", help="do not start the in-process worker")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the in-process worker"
+        )
         parser.add_argument("--no-migrate", action="store_true")
 
     def handle(self, *args, **o):
@@ -32,9 +34,13 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         embedded = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
         if embedded and not o["no_worker"]:
-            child = subprocess.Popen([sys.executable, "-m", "channeldesk.cli", "worker"], env=os.environ.copy())
+            child = subprocess.Popen(
+                [sys.executable, "-m", "channeldesk.cli", "worker"], env=os.environ.copy()
+            )
             atexit.register(child.terminate)
-        self.stdout.write(f"Channeldesk on http://{o['host']}:{o['port']}  (workers: {o['workers']})")
+        self.stdout.write(
+            f"Channeldesk on http://{o['host']}:{o['port']}  (workers: {o['workers']})"
+        )
         Granian(
             target="channeldesk.wsgi:application",
             address=o["host"],

@@ -14,12 +14,16 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="op", required=True)
         create = sub.add_parser("create")
         create.add_argument("--email", required=True)
-        create.add_argument("--org", default=None, help="organization id (when the user has several)")
+        create.add_argument(
+            "--org", default=None, help="organization id (when the user has several)"
+        )
         create.add_argument("--name", default="cli")
         create.add_argument("--days", type=int, default=None)
 
     def handle(self, *args, **o):
-        qs = Membership.objects.select_related("organization", "user").filter(user__email=normalize_email(o["email"]))
+        qs = Membership.objects.select_related("organization", "user").filter(
+            user__email=normalize_email(o["email"])
+        )
         if o["org"]:
             qs = qs.filter(organization_id=o["org"])
         m = qs.first()

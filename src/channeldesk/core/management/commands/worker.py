@@ -29,22 +29,41 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0)
-        parser.add_argument("--once", action="store_true", help="run due periodic jobs and queued tasks once, then exit")
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="run due periodic jobs and queued tasks once, then exit",
+        )
 
     def handle(self, *args, **o):
         from django_tasks_db.management.commands.db_worker import Worker
 
         if o["once"]:
             jobs.run_due()
-            Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                   max_tasks=None, worker_id="once", excluded_queue_names=[]).run()
+            Worker(
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id="once",
+                excluded_queue_names=[],
+            ).run()
             return
         stop = threading.Event()
         thread = threading.Thread(target=periodic_loop, args=(stop,), daemon=True, name="periodic")
         thread.start()
-        worker = Worker(queue_names=["*"], interval=o["interval"], batch=False, backend_name="default",
-                        startup_delay=False, max_tasks=None, worker_id=f"worker-{time.time_ns()}",
-                        excluded_queue_names=[])
+        worker = Worker(
+            queue_names=["*"],
+            interval=o["interval"],
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"worker-{time.time_ns()}",
+            excluded_queue_names=[],
+        )
         try:
             worker.run()
         finally:
