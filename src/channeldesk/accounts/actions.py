@@ -146,3 +146,42 @@ def update_account(actor: Actor, account: Account, **data: Any) -> Account:
 
 def languages() -> list[tuple[str, str]]:
     return list(settings.LANGUAGES)
+
+
+def _clean_contact(name: str, email: str, role: str) -> tuple[str, str, str]:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from channeldesk.accounts.models import SupportContact
+
+    errors: list[FieldError] = []
+    name = (name or "").strip()[:200]
+    email = (email or "").strip().lower()
+    if not name:
+        errors.append(FieldError("name", _("Enter a name.")))
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors.append(FieldError("email", _("Enter a valid e-mail address.")))
+    if role not in SupportContact.Role.values:
+        errors.append(FieldError("role", _("Choose Administrator, Site admin or Other.")))
+    raise_if(errors)
+    return name, email, role
+
+
+@transaction.atomic
+def add_support_contact(actor: Actor, account: Organization, *, name: str, email: str, role: str):
+    """Add a support contact (problem reports of the account are e-mailed to it)."""
+    from channeldesk.accounts.models import SupportContact
+
+    permissions.require(actor, "contacts.manage", account)
+    name, email, role = _clean_contact(name, email, role)
+    contact = SupportContact.objects.create(account=account, name=name, email=email, role=role)
+    record(
+        actor,
+        "account.support_contact_added",
+        organization=account,
+        target=contact,
+        changes={"name": name, "email": email, "role": role},
+    )
+    return contact
