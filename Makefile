@@ -6,6 +6,7 @@ export CHANNELDESK_DATA_DIR ?= $(CURDIR)/var
 PYTEST_ARGS ?=
 # Browser tests need Debian's chromium; two workers fit this 2-core machine.
 XDIST ?= -n 2
+LINT_DIRS := $(wildcard src tests bench scripts)
 
 .PHONY: run test lint typecheck migrations-check messages test-sqlite test-postgres bench setup system-deps clean
 
@@ -35,8 +36,8 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 lint: setup
-	$(PY) -m ruff format --check src tests bench
-	$(PY) -m ruff check src tests bench
+	$(PY) -m ruff format --check $(LINT_DIRS)
+	$(PY) -m ruff check $(LINT_DIRS)
 	$(PY) -m mypy
 	$(PY) -m channeldesk.cli makemigrations --check --dry-run -v1
 
