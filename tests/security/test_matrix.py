@@ -133,10 +133,7 @@ def _check(
     assert status == expected, f"{where}: expected {expected}, got {status}"
 
 
-@pytest.mark.django_db
-def test_authorization_matrix(world):
-    cells = 0
-    failures: list[str] = []
+def _clients(world) -> dict[str, tuple[Client, dict]]:
     clients: dict[str, tuple[Client, dict]] = {}
     for key in PRINCIPALS:
         m = world.members[key]
@@ -147,47 +144,59 @@ def test_authorization_matrix(world):
         s.save()
         raw = factories.token(m)
         clients[key] = (c, {"HTTP_AUTHORIZATION": f"Bearer {raw}"})
-    for entry in ENTRIES:
-        principals: list[str | None] = [None, *PRINCIPALS]
-        for key in principals:
-            principal = world.members[key] if key else world.members["operator_admin"]
-            for rel, target in targets_for(world, entry.target, principal):
-                if key is None and rel not in (
-                    "*",
-                    targets_for(world, entry.target, principal)[0][0],
-                ):
-                    continue
-                allowed = key is not None and (
-                    "*" in entry.allowed.get(key, set()) or rel in entry.allowed.get(key, set())
-                )
-                hidden = (
-                    target is not None
-                    and key is not None
-                    and not in_reach(principal.organization, target)
-                )
-                if entry.route in (
-                    f"{API_PREFIX}/operator/users",
-                    f"{API_PREFIX}/operator/users/{{user_id}}",
-                ) and key not in ("operator_admin", "operator_support"):
-                    hidden = True
-                where = f"{entry.method} {entry.route} as {key or 'anonymous'} on {rel}"
-                with transaction.atomic():
-                    sid = transaction.savepoint_create()
-                    try:
-                        assert entry.build is not None, f"{entry.route}: no builder"
-                        url, body = entry.build(world, target, principal)
-                        if key is None or entry.public:
-                            client, headers = Client(), {}
-                        elif entry.route.startswith("/"):
-                            client, headers = Client(), clients[key][1]
-                        else:
-                            client, headers = clients[key][0], {}
-                        response = _request(client, entry, url, body, headers)
-                        _check(entry, key, rel, allowed, hidden, response.status_code, where)
-                    except AssertionError as exc:
-                        failures.append(str(exc).splitlines()[0])
-                    finally:
-                        transaction.savepoint_rollback(sid)
-                cells += 1
-    print(f"authorization matrix: {len(ENTRIES)} routes, {cells} cells")
-    assert not failures, f"{len(failures)} of {cells} cells wrong:\n" + "\n".join(failures[:60])
+    return clients
+
+
+# One test per route, so that the cells spread over the test workers.
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", ENTRIES, ids=[f"{e.method} {e.route}" for e in ENTRIES])
+def test_authorization_matrix(world, entry: Entry):
+    cells = 0
+    failures: list[str] = []
+    clients = _clients(world)
+    principals: list[str | None] = [None, *PRINCIPALS]
+    for key in principals:
+        principal = world.members[key] if key else world.members["operator_admin"]
+        for rel, target in targets_for(world, entry.target, principal):
+            if key is None and rel not in ("*", targets_for(world, entry.target, principal)[0][0]):
+                continue
+            allowed = key is not None and (
+                "*" in entry.allowed.get(key, set()) or rel in entry.allowed.get(key, set())
+            )
+            hidden = (
+                target is not None
+                and key is not None
+                and not in_reach(principal.organization, target)
+            )
+            if entry.route in (
+                f"{API_PREFIX}/operator/users",
+                f"{API_PREFIX}/operator/users/{{user_id}}",
+            ) and key not in ("operator_admin", "operator_support"):
+                hidden = True
+            where = f"{entry.method} {entry.route} as {key or 'anonymous'} on {rel}"
+            with transaction.atomic():
+                sid = transaction.savepoint_create()
+                try:
+                    assert entry.build is not None, f"{entry.route}: no builder"
+                    url, body = entry.build(world, target, principal)
+                    if key is None or entry.public:
+                        client, headers = Client(), {}
+                    elif entry.route.startswith("/"):
+                        client, headers = Client(), clients[key][1]
+                    else:
+                        client, headers = clients[key][0], {}
+                    response = _request(client, entry, url, body, headers)
+                    _check(entry, key, rel, allowed, hidden, response.status_code, where)
+                except AssertionError as exc:
+                    failures.append(str(exc).splitlines()[0])
+                finally:
+                    transaction.savepoint_rollback(sid)
+            cells += 1
+    assert cells, "no cell was tried"
+    assert not failures, f"{len(failures)} of {cells} cells wrong:\n" + "\n".join(failures)
+
+
+def test_matrix_size_is_reported():
+    """Routes x principals (9 roles + anonymous) x relations: printed for the closing note."""
+    print(f"authorization matrix: {len(ENTRIES)} routes")
+    assert len(ENTRIES) >= 70
