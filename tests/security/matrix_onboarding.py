@@ -35,7 +35,9 @@ def _draft(world, target, principal) -> str:
 PBX = {"pbx_type": "mivoice_business", "name": "Matrix PBX", "software_version": "9.4"}
 
 ENTRIES: list[Entry] = [
-    Entry("GET", f"{API}/onboardings", grant(OPERATOR | PARTNERS), build=path(f"{API}/onboardings")),
+    Entry(
+        "GET", f"{API}/onboardings", grant(OPERATOR | PARTNERS), build=path(f"{API}/onboardings")
+    ),
     Entry(
         "POST",
         f"{API}/onboardings",
@@ -81,7 +83,9 @@ ENTRIES: list[Entry] = [
         note="an empty draft answers 409 listing the missing steps",
     ),
     # ---- pages ----
-    Entry("GET", "onboarding:start", grant(OP_ADMIN | RESELLER_USERS), build=path("/onboarding/new")),
+    Entry(
+        "GET", "onboarding:start", grant(OP_ADMIN | RESELLER_USERS), build=path("/onboarding/new")
+    ),
     Entry(
         "POST",
         "onboarding:start",

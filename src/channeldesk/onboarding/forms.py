@@ -88,7 +88,13 @@ def contacts_from_post(post, prefix: str, *, roles: bool) -> list[dict[str, str]
 
 
 def role_choices() -> list[tuple[str, Any]]:
-    return list(SupportContact.Role.choices)
+    """Support contact roles with this app's labels (seed 001 wording)."""
+    labels = {
+        SupportContact.Role.ADMINISTRATOR: _("Administrator"),
+        SupportContact.Role.SITE_ADMIN: _("Site admin"),
+        SupportContact.Role.OTHER: _("Other"),
+    }
+    return [(value, labels.get(value, label)) for value, label in SupportContact.Role.choices]
 
 
 class PbxForm(forms.Form):
