@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from channeldesk.catalog.catalog import current, localized
@@ -202,9 +203,12 @@ def _customer(request, draft: Onboarding):
             return response
         errors = exc.errors if exc else []
     else:
-        form = CustomerForm(initial={f: saved.get(f, "") for f in CUSTOMER_FIELDS} or None)
-        if not saved:
-            form.initial.setdefault("default_language", request.LANGUAGE_CODE or "en")
+        initial = (
+            {f: saved.get(f, "") for f in CUSTOMER_FIELDS}
+            if saved
+            else {"default_language": getattr(request, "LANGUAGE_CODE", "") or "en"}
+        )
+        form = CustomerForm(initial=initial)
         admins = saved.get("admin_contacts") or [{"name": "", "email": ""}]
         supports = saved.get("support_contacts") or [
             {"name": "", "email": "", "role": "administrator"},
@@ -342,6 +346,14 @@ def _stored_csv(draft: Onboarding) -> str:
     return buf.getvalue()
 
 
+CSV_COLUMNS = {
+    "email": gettext_lazy("E-mail"),
+    "name": gettext_lazy("Name"),
+    "extension": gettext_lazy("Extension"),
+    "row": gettext_lazy("whole row"),
+}
+
+
 def _sync(request, draft: Onboarding):
     problems: list[dict[str, Any]] = []
     file_errors: list[str] = []
@@ -368,8 +380,14 @@ def _sync(request, draft: Onboarding):
             for e in _bind_errors(form, exc.errors):
                 parts = e.field.split(".")
                 if len(parts) == 3 and parts[1].isdigit():
+                    row = int(parts[1])
+                    prefix = _("Row %(row)d: %(message)s") % {"row": row, "message": ""}
                     problems.append(
-                        {"row": int(parts[1]), "column": parts[2], "message": e.message}
+                        {
+                            "row": row,
+                            "column": CSV_COLUMNS.get(parts[2], parts[2]),
+                            "message": e.message.removeprefix(prefix),
+                        }
                     )
                 else:
                     file_errors.append(e.message)
