@@ -89,7 +89,7 @@ def contacts_from_post(post, prefix: str, *, roles: bool) -> list[dict[str, str]
 
 def role_choices() -> list[tuple[str, Any]]:
     """Support contact roles with this app's labels (seed 001 wording)."""
-    labels = {
+    labels: dict[str, Any] = {
         SupportContact.Role.ADMINISTRATOR: _("Administrator"),
         SupportContact.Role.SITE_ADMIN: _("Site admin"),
         SupportContact.Role.OTHER: _("Other"),
