@@ -45,8 +45,16 @@ def server(data_dir):
         "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "channeldesk.cli", "serve", "--no-worker", "--no-migrate",
-         "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "channeldesk.cli",
+            "serve",
+            "--no-worker",
+            "--no-migrate",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -94,11 +102,17 @@ def test_draft_survives_a_server_restart(tmp_path):
     with server(tmp_path) as base:
         status, draft = call(base, token, "POST", "/onboardings", {"platform": "cloud_gateway"})
         assert status == 201
-        status, _ = call(base, token, "PUT", f"/onboardings/{draft['id']}/steps/customer",
-                         customer_body())
+        status, _ = call(
+            base, token, "PUT", f"/onboardings/{draft['id']}/steps/customer", customer_body()
+        )
         assert status == 200
-        status, _ = call(base, token, "PUT", f"/onboardings/{draft['id']}/steps/connection",
-                         {"host": "pbx.example", "port": 5060, "username": "u", "password": "pw-1"})
+        status, _ = call(
+            base,
+            token,
+            "PUT",
+            f"/onboardings/{draft['id']}/steps/connection",
+            {"host": "pbx.example", "port": 5060, "username": "u", "password": "pw-1"},
+        )
         assert status == 200
     # the first process is gone; a new one starts from nothing but the database
     with server(tmp_path) as base:

@@ -78,6 +78,22 @@ def test_customer_step_contacts_inline_and_rules(world, web_as):
     assert d.completed_steps == ["customer"] and d.step("customer")["cloud_region"] == "eu-central"
 
 
+def test_duplicate_name_warning_does_not_block(world, web_as):
+    c = web_as(world.members["partner_agent"])
+    d = new_draft(c)
+    r = c.post(
+        f"/onboarding/{d.id}/customer",
+        {**CUSTOMER, "name": "Customer A", "op": "next"},
+        follow=True,
+    )
+    text = r.content.decode()
+    assert r.request["PATH_INFO"].endswith("/pbx")
+    assert "A customer with a similar name already exists: Customer A" in text
+    assert "Customer B" not in text  # the other tree is never mentioned
+    review = c.get(f"/onboarding/{d.id}/review").content.decode()
+    assert "similar name" in review
+
+
 def test_save_and_return_keeps_invalid_draft(world, web_as):
     c = web_as(world.members["partner_agent"])
     d = new_draft(c)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from channeldesk.accounts.models import SupportContact
 from channeldesk.catalog.catalog import current
-from channeldesk.core.errors import FieldError, ValidationFailed
+from channeldesk.core.errors import FieldError
 from channeldesk.tenancy.validation import raise_if, validate_address
 
 CUSTOMER_FIELDS = (
@@ -339,7 +339,3 @@ def clean_sync(data: dict[str, Any]) -> dict[str, Any]:
             errors.append(FieldError(where, label if p.row else p.message))
     raise_if(errors)
     return {"system_id": system_id, "rows": rows}
-
-
-def validation_errors(exc: ValidationFailed) -> list[FieldError]:
-    return list(exc.errors)
