@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from channeldesk.catalog.catalog import current, localized
+from channeldesk.core import throttle
 from channeldesk.core.errors import Conflict, DomainError, FieldError, ValidationFailed
 from channeldesk.core.htmx import render_page
 from channeldesk.core.web import actor_required, form_errors
@@ -287,6 +288,7 @@ def _connection(request, draft: Onboarding):
         elif op == "test":
             draft.refresh_from_db()
             host, port = actions.connection_target(request.actor, draft)
+            throttle.hit(f"onboarding-test:{request.actor.user_id}", limit=30, window=60)
             draft = actions.record_connection_test(request.actor, draft, probe(host, port))
             form = ConnectionForm(
                 initial=draft.step("connection"), has_password=bool(draft.connection_secret)
