@@ -26,6 +26,10 @@ def fill_customer(page, *, name, street, postal, city, country, admins, supports
     page.locator("#id_postal_code").fill(postal)
     page.locator("#id_city").fill(city)
     page.locator("#id_country").select_option(country)
+    # the cloud location follows the country (HTMX)
+    expect(page.locator("#id_cloud_region")).to_have_value(
+        {"DE": "eu-central", "NL": "eu-west"}[country]
+    )
     page.locator("#id_business_type").select_option("retail")
     for i, (n, e) in enumerate(admins):
         if i >= page.locator("[data-testid=admin-row]").count():

@@ -78,6 +78,13 @@ def test_customer_step_contacts_inline_and_rules(world, web_as):
     assert d.completed_steps == ["customer"] and d.step("customer")["cloud_region"] == "eu-central"
 
 
+def test_region_options_follow_the_country(world, web_as):
+    c = web_as(world.members["partner_agent"])
+    body = c.get("/onboarding/regions?country=GB").content.decode()
+    assert '<option value="uk" selected>' in body
+    assert "selected" not in c.get("/onboarding/regions").content.decode()
+
+
 def test_duplicate_name_warning_does_not_block(world, web_as):
     c = web_as(world.members["partner_agent"])
     d = new_draft(c)

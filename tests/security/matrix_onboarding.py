@@ -10,6 +10,7 @@ from __future__ import annotations
 from tests.security.matrix import (
     ANY,
     API,
+    EVERYONE,
     OP_ADMIN,
     OPERATOR,
     PARTNERS,
@@ -83,6 +84,9 @@ ENTRIES: list[Entry] = [
         note="an empty draft answers 409 listing the missing steps",
     ),
     # ---- pages ----
+    Entry(
+        "GET", "onboarding:regions", grant(EVERYONE), build=path("/onboarding/regions?country=NL")
+    ),
     Entry(
         "GET", "onboarding:start", grant(OP_ADMIN | RESELLER_USERS), build=path("/onboarding/new")
     ),

@@ -58,6 +58,15 @@ class CustomerForm(forms.Form):
             ("", _("Derived from the country")),
             *cat.choices("regions"),
         ]
+        self.fields["cloud_region"].widget.attrs.update(
+            {
+                "hx-get": "/onboarding/regions",
+                "hx-trigger": "change from:#id_country",
+                "hx-include": "#id_country",
+                "hx-target": "this",
+                "hx-swap": "innerHTML",
+            }
+        )
         self.fields["country"].widget.attrs.update(
             {
                 "hx-get": "/accounts/subdivisions",

@@ -74,6 +74,21 @@ def start(request):
     return render_page(request, "onboarding/start.html", {"form": form, "platforms": platforms})
 
 
+@require_http_methods(["GET"])
+@actor_required
+def region_options(request):
+    """The cloud location options with the one derived from `country` selected (HTMX: the
+    customer step updates its cloud location when the country changes)."""
+    cat = current()
+    country = (request.GET.get("country") or "").upper()[:2]
+    derived = cat.region_for_country(country) if country else ""
+    return render_page(
+        request,
+        "onboarding/region_options.html",
+        {"regions": cat.choices("regions"), "selected": derived},
+    )
+
+
 def _draft_for_wizard(request, onboarding_id: str) -> Onboarding:
     draft = queries.get_onboarding(request.actor, onboarding_id)
     permissions.require(request.actor, "onboarding.manage", draft.organization)
