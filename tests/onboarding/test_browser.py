@@ -124,6 +124,15 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     # Gateway step: the site address defaults to the customer's
     expect(page).to_have_url(re.compile(r"/gateway$"))
     expect(page.locator("#id_site_street")).to_have_value("Brotgasse 7")
+    # Cancel drops this step's unsaved input and returns to the dashboard; the draft stays
+    page.get_by_label("Seriennummer").fill("VERWERFEN-1")
+    page.get_by_role("link", name="Abbrechen").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    row = page.locator(".onboarding-drafts tbody tr", has_text="Bäckerei Morgenrot GmbH")
+    expect(row).to_contain_text("Gateway")
+    row.get_by_role("link", name=re.compile("Fortsetzen")).click()
+    expect(page).to_have_url(re.compile(r"/gateway$"))
+    expect(page.get_by_label("Seriennummer")).to_have_value("")
     page.get_by_label("Seriennummer").fill("GW-7781")
     page.get_by_label("MAC-Adresse").fill("00:1A:2B:3C:4D")
     page.get_by_role("button", name="Weiter", exact=True).last.click()
