@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+from channeldesk.onboarding import views
+
+onboarding_patterns = [
+    path("new", views.start, name="start"),
+    path("regions", views.region_options, name="regions"),
+    path("<str:onboarding_id>/", views.resume, name="resume"),
+    path("<str:onboarding_id>/complete", views.complete, name="complete"),
+    path("<str:onboarding_id>/delete", views.delete, name="delete"),
+    path("<str:onboarding_id>/<str:step>", views.step, name="step"),
+]
+
+urlpatterns = [
+    path("onboarding/", include((onboarding_patterns, "onboarding"))),
+]

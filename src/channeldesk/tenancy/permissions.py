@@ -43,6 +43,7 @@ ACTIONS: dict[str, bool] = {
     "problem_report.view": False,
     "order_data.view": False,
     # onboarding
+    "onboarding.view": False,
     "onboarding.manage": True,
     # relationships
     "invitation.issue": True,
@@ -88,6 +89,7 @@ _PARTNER_AGENT = {
     "call_services.manage",
     "problem_report.view",
     "order_data.view",
+    "onboarding.view",
     "onboarding.manage",
     "invitation.issue",
     "invitation.respond",

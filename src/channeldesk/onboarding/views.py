@@ -1,0 +1,516 @@
+"""The onboarding wizard: choose the platform, then one page per step, then review.
+
+Buttons on every step: Next (validate and continue), Save and return (keep the draft, back to
+the dashboard), Cancel (a link: this step's unsaved changes are dropped). In-page changes
+(adding/removing contacts, testing the connection, checking the export file) post the form
+and swap the step's form in place with HTMX; without JavaScript they reload the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.forms.utils import ErrorDict
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from channeldesk.catalog.catalog import current, localized
+from channeldesk.core import throttle
+from channeldesk.core.errors import Conflict, DomainError, FieldError, ValidationFailed
+from channeldesk.core.htmx import render_page
+from channeldesk.core.web import actor_required, form_errors
+from channeldesk.onboarding import actions, queries
+from channeldesk.onboarding.connection import probe
+from channeldesk.onboarding.forms import (
+    ConnectionForm,
+    CustomerForm,
+    GatewayForm,
+    PbxForm,
+    PlatformForm,
+    SyncForm,
+    contacts_from_post,
+    role_choices,
+)
+from channeldesk.onboarding.models import STEP_LABELS, Onboarding
+from channeldesk.onboarding.steps import CUSTOMER_FIELDS, MAX_CONTACTS, MAX_CSV_BYTES
+from channeldesk.tenancy import permissions
+
+TEMPLATE = "onboarding/step.html"
+
+
+def step_url(draft: Onboarding, step: str) -> str:
+    return reverse("onboarding:step", args=[draft.id, step])
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def start(request):
+    actor = request.actor
+    permissions.require(actor, "onboarding.manage", actor.organization)
+    form = PlatformForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = actions.start_onboarding(actor, platform=form.cleaned_data["platform"])
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            return redirect(step_url(draft, "customer"))
+    cat = current()
+    platforms = [
+        {
+            "key": p["key"],
+            "name": localized(p["name"]),
+            "steps": [STEP_LABELS[s] for s in cat.platform_steps(p["key"])],
+        }
+        for p in cat.entries("platforms")
+    ]
+    return render_page(request, "onboarding/start.html", {"form": form, "platforms": platforms})
+
+
+@require_http_methods(["GET"])
+@actor_required
+def region_options(request):
+    """The cloud location options with the one derived from `country` selected (HTMX: the
+    customer step updates its cloud location when the country changes)."""
+    cat = current()
+    country = (request.GET.get("country") or "").upper()[:2]
+    derived = cat.region_for_country(country) if country else ""
+    return render_page(
+        request,
+        "onboarding/region_options.html",
+        {"regions": cat.choices("regions"), "selected": derived},
+    )
+
+
+def _draft_for_wizard(request, onboarding_id: str) -> Onboarding:
+    draft = queries.get_onboarding(request.actor, onboarding_id)
+    permissions.require(request.actor, "onboarding.manage", draft.organization)
+    return draft
+
+
+@require_http_methods(["GET"])
+@actor_required
+def resume(request, onboarding_id: str):
+    draft = _draft_for_wizard(request, onboarding_id)
+    if draft.status == Onboarding.Status.COMPLETED and draft.account_id:
+        return redirect("accounts:detail", account_id=draft.account_id)
+    return redirect(step_url(draft, draft.current_step))
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def step(request, onboarding_id: str, step: str):
+    draft = _draft_for_wizard(request, onboarding_id)
+    if draft.status == Onboarding.Status.COMPLETED:
+        if draft.account_id:
+            return redirect("accounts:detail", account_id=draft.account_id)
+        raise Http404
+    if step not in draft.steps:
+        raise Http404
+    return HANDLERS[step](request, draft)
+
+
+# ---- shared ------------------------------------------------------------------------------
+
+
+def _context(request, draft: Onboarding, step: str, **extra: Any) -> dict[str, Any]:
+    steps = draft.steps
+    indicator = [
+        {
+            "key": s,
+            "label": STEP_LABELS[s],
+            "number": i + 1,
+            "done": s in draft.completed_steps,
+            "current": s == step,
+            "url": step_url(draft, s),
+        }
+        for i, s in enumerate(steps)
+    ]
+    idx = steps.index(step)
+    return {
+        "draft": draft,
+        "step": step,
+        "step_label": STEP_LABELS[step],
+        "step_number": idx + 1,
+        "step_count": len(steps),
+        "indicator": indicator,
+        "platform_name": current().name("platforms", draft.platform),
+        "is_last": step == "review",
+        **extra,
+    }
+
+
+def _next_step(draft: Onboarding, step: str) -> str:
+    steps = draft.steps
+    return steps[min(steps.index(step) + 1, len(steps) - 1)]
+
+
+def _bind_errors(form, errors: list[FieldError], mapping: dict[str, str] | None = None):
+    """Put domain errors on a bound form without running Django's own validation (the rules
+    live in steps.py); returns the errors that belong to no form field."""
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
+    rest = []
+    for e in errors:
+        name = (mapping or {}).get(e.field, e.field)
+        if name in form.fields:
+            form.add_error(name, e.message)
+        else:
+            rest.append(e)
+    return rest
+
+
+def _save(request, draft: Onboarding, step: str, payload: dict[str, Any], op: str):
+    """Save and return / Next. Returns a response, or the ValidationFailed to show."""
+    actor = request.actor
+    if op == "save":
+        actions.save_step(actor, draft, step, payload, partial=True)
+        messages.success(
+            request,
+            _("The onboarding of %(name)s is saved. Resume it from the dashboard.")
+            % {"name": draft.customer_name or payload.get("name") or _("a new customer")},
+        )
+        return redirect("dashboard"), None
+    try:
+        draft = actions.save_step(actor, draft, step, payload)
+    except ValidationFailed as exc:
+        return None, exc
+    if step == "customer":
+        for w in queries.duplicate_warnings(actor, draft):
+            messages.warning(request, w["message"])
+    if op == "stay":
+        return None, None
+    return redirect(step_url(draft, _next_step(draft, step))), None
+
+
+# ---- customer ----------------------------------------------------------------------------
+
+
+def _customer(request, draft: Onboarding):
+    saved = draft.step("customer")
+    errors: list[FieldError] = []
+    if request.method == "POST":
+        form = CustomerForm(request.POST)
+        admins = contacts_from_post(request.POST, "admin", roles=False)
+        supports = contacts_from_post(request.POST, "support", roles=True)
+        op = request.POST.get("op", "next")
+        if op in ("add_admin", "add_support") or op.startswith("remove_"):
+            if op == "add_admin" and len(admins) < MAX_CONTACTS:
+                admins.append({"name": "", "email": ""})
+            elif op == "add_support" and len(supports) < MAX_CONTACTS:
+                supports.append({"name": "", "email": "", "role": "other"})
+            elif op.startswith("remove_admin:") or op.startswith("remove_support:"):
+                kind, _sep, idx = op.partition(":")
+                rows = admins if kind == "remove_admin" else supports
+                if idx.isdigit() and int(idx) < len(rows):
+                    rows.pop(int(idx))
+            return _render_customer(request, draft, form, admins, supports, [], partial=True)
+        payload = {f: request.POST.get(f, "") for f in CUSTOMER_FIELDS}
+        payload.update(admin_contacts=admins, support_contacts=supports)
+        response, exc = _save(request, draft, "customer", payload, op)
+        if response is not None:
+            return response
+        errors = exc.errors if exc else []
+    else:
+        initial = (
+            {f: saved.get(f, "") for f in CUSTOMER_FIELDS}
+            if saved
+            else {"default_language": getattr(request, "LANGUAGE_CODE", "") or "en"}
+        )
+        form = CustomerForm(initial=initial)
+        admins = saved.get("admin_contacts") or [{"name": "", "email": ""}]
+        supports = saved.get("support_contacts") or [
+            {"name": "", "email": "", "role": "administrator"},
+            {"name": "", "email": "", "role": "site_admin"},
+        ]
+    return _render_customer(request, draft, form, admins, supports, errors)
+
+
+def _render_customer(request, draft, form, admins, supports, errors, *, partial=False):
+    row_errors: dict[str, dict[int, dict[str, str]]] = {"admin": {}, "support": {}}
+    group_errors: dict[str, list[str]] = {"admin": [], "support": []}
+    rest = _bind_errors(form, errors) if errors else []
+    for e in rest:
+        parts = e.field.split(".")
+        kind = {"admin_contacts": "admin", "support_contacts": "support"}.get(parts[0])
+        if kind and len(parts) == 3 and parts[1].isdigit():
+            row_errors[kind].setdefault(int(parts[1]), {})[parts[2]] = e.message
+        elif kind:
+            group_errors[kind].append(e.message)
+        elif form.is_bound:
+            form.add_error(None, e.message)
+
+    def rows(items, kind):
+        return [{"i": i, **c, "errors": row_errors[kind].get(i, {})} for i, c in enumerate(items)]
+
+    warnings = []
+    name = (form.data.get("name") if form.is_bound else form.initial.get("name")) or ""
+    if name and not errors:
+        warnings = queries.similar_accounts(request.actor, name)
+    ctx = _context(
+        request,
+        draft,
+        "customer",
+        form=form,
+        admins=rows(admins, "admin"),
+        supports=rows(supports, "support"),
+        group_errors=group_errors,
+        roles=role_choices(),
+        similar=warnings,
+        has_errors=bool(errors),
+    )
+    return render_page(request, TEMPLATE, ctx, partial="contacts" if partial else "stepform")
+
+
+# ---- pbx ---------------------------------------------------------------------------------
+
+
+def _pbx(request, draft: Onboarding):
+    if request.method == "POST":
+        form = PbxForm(request.POST, platform=draft.platform)
+        payload = {f: request.POST.get(f, "") for f in ("pbx_type", "name", "software_version")}
+        response, exc = _save(request, draft, "pbx", payload, request.POST.get("op", "next"))
+        if response is not None:
+            return response
+        if exc:
+            _bind_errors(form, exc.errors)
+    else:
+        form = PbxForm(initial=draft.step("pbx") or None, platform=draft.platform)
+    return render_page(request, TEMPLATE, _context(request, draft, "pbx", form=form))
+
+
+# ---- connection --------------------------------------------------------------------------
+
+
+def _connection(request, draft: Onboarding):
+    has_password = bool(draft.connection_secret)
+    if request.method == "POST":
+        form = ConnectionForm(request.POST, has_password=has_password)
+        payload = {f: request.POST.get(f, "") for f in ("host", "port", "username", "password")}
+        op = request.POST.get("op", "next")
+        response, exc = _save(request, draft, "connection", payload, "stay" if op == "test" else op)
+        if response is not None:
+            return response
+        if exc:
+            _bind_errors(form, exc.errors)
+        elif op == "test":
+            draft.refresh_from_db()
+            host, port = actions.connection_target(request.actor, draft)
+            throttle.hit(f"onboarding-test:{request.actor.user_id}", limit=30, window=60)
+            draft = actions.record_connection_test(request.actor, draft, probe(host, port))
+            form = ConnectionForm(
+                initial=draft.step("connection"), has_password=bool(draft.connection_secret)
+            )
+    else:
+        form = ConnectionForm(initial=draft.step("connection") or None, has_password=has_password)
+    ctx = _context(request, draft, "connection", form=form)
+    return render_page(request, TEMPLATE, ctx, partial="stepform")
+
+
+# ---- gateway -----------------------------------------------------------------------------
+
+SITE_FIELDS = ("street", "postal_code", "city", "country", "subdivision")
+
+
+def _gateway(request, draft: Onboarding):
+    if request.method == "POST":
+        form = GatewayForm(request.POST)
+        payload = {
+            "serial_number": request.POST.get("serial_number", ""),
+            "mac_address": request.POST.get("mac_address", ""),
+            "site_address": {f: request.POST.get(f"site_{f}", "") for f in SITE_FIELDS},
+        }
+        response, exc = _save(request, draft, "gateway", payload, request.POST.get("op", "next"))
+        if response is not None:
+            return response
+        if exc:
+            mapping = {f"site_address.{f}": f"site_{f}" for f in SITE_FIELDS}
+            for e in _bind_errors(form, exc.errors, mapping):
+                form.add_error(None, e.message)
+    else:
+        saved = draft.step("gateway")
+        site = saved.get("site_address") or {
+            f: draft.step("customer").get(f, "") for f in SITE_FIELDS
+        }
+        initial = {
+            "serial_number": saved.get("serial_number", ""),
+            "mac_address": saved.get("mac_address", ""),
+            **{f"site_{f}": site.get(f, "") for f in SITE_FIELDS},
+        }
+        form = GatewayForm(initial=initial)
+    return render_page(request, TEMPLATE, _context(request, draft, "gateway", form=form))
+
+
+# ---- sync --------------------------------------------------------------------------------
+
+
+def _stored_csv(draft: Onboarding) -> str:
+    rows = draft.step("sync").get("rows") or []
+    if not rows:
+        return ""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["email", "name", "extension"])
+    for r in rows:
+        w.writerow([r.get("email", ""), r.get("name", ""), r.get("extension", "")])
+    return buf.getvalue()
+
+
+CSV_COLUMNS = {
+    "email": gettext_lazy("E-mail"),
+    "name": gettext_lazy("Name"),
+    "extension": gettext_lazy("Extension"),
+    "row": gettext_lazy("whole row"),
+}
+
+
+def _sync(request, draft: Onboarding):
+    problems: list[dict[str, Any]] = []
+    file_errors: list[str] = []
+    accepted = False
+    if request.method == "POST":
+        form = SyncForm(request.POST, request.FILES)
+        op = request.POST.get("op", "next")
+        upload = request.FILES.get("export_file")
+        text = _stored_csv(draft)
+        if upload is not None:
+            if upload.size > MAX_CSV_BYTES:
+                text = "x" * (MAX_CSV_BYTES + 1)
+            else:
+                raw = upload.read()
+                try:
+                    text = raw.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    text = raw.decode("latin-1")
+        payload = {"system_id": request.POST.get("system_id", ""), "csv": text}
+        response, exc = _save(request, draft, "sync", payload, "stay" if op == "check" else op)
+        if response is not None:
+            return response
+        if exc:
+            for e in _bind_errors(form, exc.errors):
+                parts = e.field.split(".")
+                if len(parts) == 3 and parts[1].isdigit():
+                    row = int(parts[1])
+                    prefix = _("Row %(row)d: %(message)s") % {"row": row, "message": ""}
+                    problems.append(
+                        {
+                            "row": row,
+                            "column": CSV_COLUMNS.get(parts[2], parts[2]),
+                            "message": e.message.removeprefix(prefix),
+                        }
+                    )
+                else:
+                    file_errors.append(e.message)
+        else:
+            accepted = True
+            draft.refresh_from_db()
+    else:
+        form = SyncForm(initial={"system_id": draft.step("sync").get("system_id", "")})
+    rows = [] if problems else (draft.step("sync").get("rows") or [])
+    ctx = _context(
+        request,
+        draft,
+        "sync",
+        form=form,
+        problems=problems,
+        file_errors=file_errors,
+        rows=rows[:200],
+        row_count=len(rows),
+        accepted=accepted,
+    )
+    return render_page(request, TEMPLATE, ctx, partial="stepform")
+
+
+# ---- review and completion ---------------------------------------------------------------
+
+
+def _review(request, draft: Onboarding):
+    cat = current()
+    customer = draft.step("customer")
+    pbx = draft.step("pbx")
+    pbx_names = {t["key"]: localized(t["name"]) for t in cat.pbx_types(draft.platform)}
+    sync = draft.step("sync")
+    ctx = _context(
+        request,
+        draft,
+        "review",
+        customer=customer,
+        country_name=_country_name(customer.get("country", "")),
+        region_name=cat.name("regions", customer["cloud_region"])
+        if customer.get("cloud_region")
+        else "",
+        language_name=cat.name("languages", customer.get("default_language", "en")),
+        business_type_name=cat.name("business_types", customer["business_type"])
+        if customer.get("business_type")
+        else "",
+        support_rows=[
+            {**c, "role_label": dict(role_choices()).get(c.get("role"), c.get("role"))}
+            for c in customer.get("support_contacts") or []
+        ],
+        pbx=pbx,
+        pbx_type_name=pbx_names.get(pbx.get("pbx_type", ""), ""),
+        connection=draft.step("connection"),
+        gateway=draft.step("gateway"),
+        sync=sync,
+        sync_rows=(sync.get("rows") or [])[:50],
+        sync_count=len(sync.get("rows") or []),
+        missing=[STEP_LABELS[s] for s in draft.missing_steps],
+        similar=queries.similar_accounts(request.actor, draft.customer_name),
+    )
+    return render_page(request, TEMPLATE, ctx)
+
+
+def _country_name(code: str) -> str:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code) if code else None
+    return c.name if c else code
+
+
+HANDLERS = {
+    "customer": _customer,
+    "pbx": _pbx,
+    "connection": _connection,
+    "gateway": _gateway,
+    "sync": _sync,
+    "review": _review,
+}
+
+
+@require_POST
+@actor_required
+def complete(request, onboarding_id: str):
+    draft = _draft_for_wizard(request, onboarding_id)
+    try:
+        account = actions.complete_onboarding(request.actor, draft)
+    except (Conflict, ValidationFailed) as exc:
+        messages.error(request, exc.detail)
+        return redirect(step_url(draft, "review"))
+    messages.success(
+        request,
+        _("%(name)s is onboarded and active. The admin contacts were invited by e-mail.")
+        % {"name": account.name},
+    )
+    return redirect("accounts:detail", account_id=account.id)
+
+
+@require_POST
+@actor_required
+def delete(request, onboarding_id: str):
+    draft = _draft_for_wizard(request, onboarding_id)
+    name = draft.customer_name
+    actions.delete_onboarding(request.actor, draft)
+    messages.success(
+        request,
+        _("The onboarding of %(name)s was deleted.") % {"name": name}
+        if name
+        else _("The onboarding draft was deleted."),
+    )
+    return redirect("dashboard")
