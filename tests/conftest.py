@@ -210,9 +210,7 @@ def screenshot(page, name: str) -> Path:
 
 def login(page, email: str, password: str = factories.PASSWORD) -> None:
     page.goto("/auth/login")
-    page.get_by_label("E-mail").fill(email) if page.get_by_label(
-        "E-mail"
-    ).count() else page.locator("#id_email").fill(email)
+    page.locator("#id_email").fill(email)
     page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/auth/login" not in url)

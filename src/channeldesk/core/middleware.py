@@ -51,7 +51,10 @@ class SecurityHeadersMiddleware:
         path = request.path
         response.setdefault("Content-Security-Policy", DOCS_CSP if path == "/api/v1/docs" else CSP)
         response.setdefault("X-Content-Type-Options", "nosniff")
-        response.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin: no URL ever leaks to another site, while the browser still sends the
+        # Origin/Referer that Django's CSRF check needs (no-referrer makes Chrome send
+        # "Origin: null" on form posts). Pages carrying a token in their URL send no-referrer.
+        response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("X-Frame-Options", "DENY")
         if settings.SECURE:
             response.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

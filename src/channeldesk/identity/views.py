@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from channeldesk.core.errors import DomainError, RateLimited
@@ -72,6 +73,7 @@ def logout_view(request):
     return redirect("/auth/login")
 
 
+@csrf_exempt  # the single-use token in the form is the proof; the page sends no Referer
 @require_http_methods(["GET", "POST"])
 def set_password_view(request):
     token = request.GET.get("token") or request.POST.get("token") or ""
@@ -87,7 +89,9 @@ def set_password_view(request):
             start_session(request, user)
             messages.success(request, _("Your password is set. Welcome to Channeldesk."))
             return redirect("/")
-    return render(request, "identity/set_password.html", {"form": form, "token": token})
+    response = render(request, "identity/set_password.html", {"form": form, "token": token})
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
