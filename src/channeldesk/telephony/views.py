@@ -124,14 +124,12 @@ def _do(thing: str, actor, account, data: dict[str, Any]) -> str:
         actions.create_range(actor, account, **data)
         return _("Extension range added.")
     if thing == "extension":
-        actions.create_extension(
-            actor, account, **{k: (v or None) if k.endswith("_id") else v for k, v in data.items()}
-        )
+        ext: dict[str, Any] = {k: (v or None) if k.endswith("_id") else v for k, v in data.items()}
+        actions.create_extension(actor, account, **ext)
         return _("Extension added.")
     if thing == "device":
-        actions.create_device(
-            actor, account, **{k: (v if k == "model" else v or None) for k, v in data.items()}
-        )
+        dev: dict[str, Any] = {k: (v if k == "model" else v or None) for k, v in data.items()}
+        actions.create_device(actor, account, **dev)
         return _("Device added.")
     if thing == "attendant":
         actions.create_attendant(actor, account, **data)
@@ -189,7 +187,7 @@ def _remove(request, account, thing: str, item_id: str) -> str:
             actor, queries.item(queries.equipment(actor, account), item_id, "Voice equipment")
         )
         return _("Voice equipment removed.")
-    lookups = {
+    lookups: dict[str, tuple[Any, Any, Any]] = {
         "range": (queries.ranges, actions.delete_range, _("Extension range removed.")),
         "extension": (queries.extensions, actions.delete_extension, _("Extension removed.")),
         "device": (queries.devices, actions.delete_device, _("Device removed.")),
