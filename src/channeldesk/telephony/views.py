@@ -70,9 +70,10 @@ def _context(request, account, bound: dict[str, Any] | None = None) -> dict[str,
     }
 
 
-def _render(request, account, *, bound=None, notice: str = ""):
+def _render(request, account, *, bound=None, notice: str = "", error: str = ""):
     ctx = _context(request, account, bound)
     ctx["notice"] = notice
+    ctx["error"] = error
     return render_page(request, "telephony/page.html", ctx, partial="sections")
 
 
@@ -153,17 +154,20 @@ def _save(request, account_id: str, thing: str):
     account = queries.get_account(actor, account_id)
     permissions.require(actor, actions.DECLARE if thing == "equipment" else actions.MANAGE, account)
     form = _form_for(thing, request, account)
+    error = ""
     if form.is_valid():
         try:
             notice = _do(thing, actor, account, form.data_for_action())
         except DomainError as exc:
             form_errors(form, exc)
+            if thing != "equipment" and queries.plan_of(account) is None:
+                error = exc.detail  # the section's form is not shown without a cloud PBX
         else:
             if not is_htmx(request):
                 messages.success(request, notice)
                 return redirect("telephony:page", account_id=account.id)
             return _render(request, account, notice=notice)
-    return _render(request, account, bound={thing: form})
+    return _render(request, account, bound={thing: form}, error=error)
 
 
 @require_POST
