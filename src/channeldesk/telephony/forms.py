@@ -43,7 +43,7 @@ class Prefixed(forms.Form):
 
 class EquipmentForm(Prefixed):
     prefix_name = "eq"
-    kind = forms.ChoiceField(label=_("Voice equipment"))
+    kind = forms.ChoiceField(label=_("Equipment type"))
     name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -139,8 +139,8 @@ class AttendantForm(Prefixed):
                 label=_("Digit %(d)s") % {"d": key}, required=False, choices=ext
             )
 
-    def hour_fields(self):
-        return [(self[f"{d}_open"], self[f"{d}_close"]) for d in WEEKDAYS]
+    def hour_rows(self):
+        return [(WEEKDAY_LABELS[d], self[f"{d}_open"], self[f"{d}_close"]) for d in WEEKDAYS]
 
     def menu_fields(self):
         return [self[f"digit_{k}"] for k in MENU_KEYS]

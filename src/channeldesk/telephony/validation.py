@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from channeldesk.core.errors import FieldError, ValidationFailed
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MENU_KEYS = tuple("0123456789*#")
+MENU_KEYS = tuple("1234567890*#")
 MIN_EXTENSION_LENGTH, MAX_EXTENSION_LENGTH = 2, 6
 _HEX = re.compile(r"^[0-9A-F]{12}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

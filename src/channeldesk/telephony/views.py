@@ -60,14 +60,23 @@ def _context(request, account, bound: dict[str, Any] | None = None) -> dict[str,
         "ranges": list(queries.ranges(actor, account).order_by("first")[:LIMIT]) if plan else [],
         "extensions": exts,
         "devices": list(queries.devices(actor, account).order_by("id")[:LIMIT]) if plan else [],
-        "attendants": [queries.attendant_out(a) for a in atts],
-        "weekdays": forms.WEEKDAY_LABELS,
+        "attendants": [_attendant_row(a) for a in atts],
         "welcome": welcome,
         "emergency": list(queries.emergency(actor, account).order_by("site", "number")[:LIMIT])
         if plan
         else [],
         "forms": made,
     }
+
+
+def _attendant_row(a) -> dict[str, Any]:
+    row = queries.attendant_out(a)
+    row["hours_lines"] = [
+        f"{forms.WEEKDAY_LABELS[day]} {h['open']}–{h['close']}"
+        for day, h in row["business_hours"].items()
+        if h
+    ]
+    return row
 
 
 def _render(request, account, *, bound=None, notice: str = "", error: str = ""):
