@@ -227,3 +227,20 @@ ENTRIES += [
         build=page("device/{id}/delete", make=_device),
     ),
 ]
+
+ENTRIES += [
+    Entry(
+        "GET",
+        "telephony:edit",
+        MANAGE,
+        target="customer",
+        build=page("device/{id}/edit", make=_device),
+    ),
+    Entry(
+        "POST",
+        "telephony:edit",
+        MANAGE,
+        target="customer",
+        build=page("emergency/{id}/edit", {"em-site": "HQ", "em-number": "110"}, make=_emergency),
+    ),
+]

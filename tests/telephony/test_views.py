@@ -215,3 +215,75 @@ def test_page_query_budget(world, web_as, numbering, django_assert_max_num_queri
     client = web_as(world.members["site_admin"])
     with django_assert_max_num_queries(30):
         assert client.get(url(world)).status_code == 200
+
+
+def test_edit_pages(world, web_as, numbering):
+    actor = world.actor("site_admin")
+    member = world.members["member"].user
+    e = actions.create_extension(actor, numbering, number="201", kind="user", user_id=member.id)
+    actions.create_extension(actor, numbering, number="202", kind="group", name="Sales")
+    d = actions.create_device(
+        actor, numbering, model="ALE", mac="02:00:00:00:00:10", extension="201"
+    )
+    a = actions.create_attendant(actor, numbering, name="Main", menu={"1": "201"})
+    n = actions.create_emergency(
+        actor, numbering, site="HQ", number="112", caller_location="Berlin"
+    )
+    r = ExtensionRange.objects.get(account=numbering)
+    site = web_as(world.members["site_admin"])
+    html = site.get(url(world, f"attendant/{a.id}/edit")).content.decode()
+    assert 'value="201" selected' in html and "Edit automated attendant" in html
+    # attendant: route digit 1 elsewhere, add hours
+    resp = site.post(
+        url(world, f"attendant/{a.id}/edit"),
+        {
+            "att-name": "Main",
+            "att-timeout_seconds": "12",
+            "att-digit_1": "202",
+            "att-fri_open": "09:00",
+            "att-fri_close": "12:00",
+        },
+    )
+    assert resp.status_code == 302
+    a.refresh_from_db()
+    assert a.options.get().destination.number == "202" and a.timeout_seconds == 12
+    assert a.business_hours["fri"] == {"open": "09:00", "close": "12:00"}
+    # device: move it, a taken MAC is refused
+    actions.create_device(actor, numbering, model="ALE", mac="02:00:00:00:00:11")
+    resp = site.post(
+        url(world, f"device/{d.id}/edit"), {"dev-model": "ALE-500", "dev-mac": "020000000011"}
+    )
+    assert resp.status_code == 200 and "already registered" in resp.content.decode()
+    resp = site.post(
+        url(world, f"device/{d.id}/edit"),
+        {"dev-model": "ALE-500", "dev-mac": "02:00:00:00:00:10", "dev-extension": "202"},
+    )
+    d.refresh_from_db()
+    assert resp.status_code == 302 and d.model == "ALE-500" and d.extension.number == "202"
+    # extension: the kind stays, the number must stay in a range and off emergency numbers
+    resp = site.post(
+        url(world, f"extension/{e.id}/edit"),
+        {"ext-number": "999", "ext-kind": "group", "ext-user_id": member.id},
+    )
+    assert "not inside any range" in resp.content.decode()
+    resp = site.post(
+        url(world, f"extension/{e.id}/edit"),
+        {"ext-number": "250", "ext-kind": "group", "ext-user_id": member.id},
+    )
+    e.refresh_from_db()
+    assert resp.status_code == 302 and e.number == "250" and e.kind == "user"
+    # range: cannot shrink below its extensions
+    resp = site.post(url(world, f"range/{r.id}/edit"), {"range-first": "200", "range-last": "240"})
+    assert "fall outside the range" in resp.content.decode()
+    # emergency number: cannot become an existing extension
+    resp = site.post(
+        url(world, f"emergency/{n.id}/edit"),
+        {"em-site": "HQ", "em-number": "250", "em-caller_location": "Berlin"},
+    )
+    assert "Extension 250 already uses this number" in resp.content.decode()
+    assert AuditEvent.objects.filter(action__endswith="_updated").count() == 3
+    # the account admin may not edit; other things do not exist
+    admin = web_as(world.members["account_admin"])
+    assert admin.get(url(world, f"device/{d.id}/edit")).status_code == 403
+    assert site.get(url(world, f"welcome/{d.id}/edit")).status_code == 404
+    assert site.get(url(world, f"extension/{d.id}/edit")).status_code == 404

@@ -8,6 +8,7 @@ telephony_patterns = [
     path("equipment/<str:item_id>/delete", views.equipment_delete, name="equipment-delete"),
     path("<str:thing>", views.save, name="save"),
     path("<str:thing>/<str:item_id>/delete", views.delete, name="delete"),
+    path("<str:thing>/<str:item_id>/edit", views.edit, name="edit"),
 ]
 
 urlpatterns = [

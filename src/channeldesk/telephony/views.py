@@ -6,9 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from channeldesk.catalog.catalog import current
 from channeldesk.core.errors import DomainError
@@ -246,6 +247,115 @@ def delete(request, account_id: str, thing: str, item_id: str):
     if thing not in SAVE_THINGS or thing == "plan":
         raise Http404
     return _delete(request, account_id, thing, item_id)
+
+
+EDITABLE = {
+    "range": (queries.ranges, forms.RangeForm),
+    "extension": (queries.extensions, forms.ExtensionForm),
+    "device": (queries.devices, forms.DeviceForm),
+    "attendant": (queries.attendants, forms.AttendantForm),
+    "emergency": (queries.emergency, forms.EmergencyForm),
+}
+
+
+def _initial(thing: str, obj) -> dict[str, Any]:
+    if thing == "range":
+        return {"first": obj.first, "last": obj.last, "label": obj.label}
+    if thing == "extension":
+        return {
+            "number": obj.number,
+            "kind": obj.kind,
+            "name": obj.name,
+            "user_id": obj.user_id or "",
+            "attendant_id": obj.attendant_id or "",
+            "phone_number": obj.phone_number,
+        }
+    if thing == "device":
+        return {
+            "model": obj.model,
+            "mac": obj.mac,
+            "user_id": obj.user_id or "",
+            "extension": obj.extension.number if obj.extension else "",
+        }
+    if thing == "attendant":
+        out = queries.attendant_out(obj)
+        initial: dict[str, Any] = {
+            "name": obj.name,
+            "greeting": obj.greeting,
+            "timeout_seconds": obj.timeout_seconds,
+            "timeout_destination": out["timeout_destination"] or "",
+        }
+        for day, hours in out["business_hours"].items():
+            if hours:
+                initial[f"{day}_open"], initial[f"{day}_close"] = hours["open"], hours["close"]
+        for digit, number in out["menu"].items():
+            initial[f"digit_{digit}"] = number
+        return initial
+    return {"site": obj.site, "number": obj.number, "caller_location": obj.caller_location}
+
+
+def _update(thing: str, actor, obj, data: dict[str, Any]) -> None:
+    if thing == "range":
+        actions.update_range(actor, obj, **data)
+    elif thing == "extension":
+        data.pop("kind", None)  # fixed once created
+        for key in ("user_id", "attendant_id"):
+            data[key] = data.get(key) or None
+        actions.update_extension(actor, obj, **data)
+    elif thing == "device":
+        data["user_id"] = data.get("user_id") or None
+        data["extension"] = data.get("extension") or None
+        actions.update_device(actor, obj, **data)
+    elif thing == "attendant":
+        actions.update_attendant(actor, obj, **data)
+    else:
+        actions.update_emergency(actor, obj, **data)
+
+
+EDIT_TITLES = {
+    "range": gettext_lazy("Edit extension range"),
+    "extension": gettext_lazy("Edit extension"),
+    "device": gettext_lazy("Edit phone device"),
+    "attendant": gettext_lazy("Edit automated attendant"),
+    "emergency": gettext_lazy("Edit emergency number"),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def edit(request, account_id: str, thing: str, item_id: str):
+    if thing not in EDITABLE:
+        raise Http404
+    actor = request.actor
+    account = queries.get_account(actor, account_id)
+    qs_fn, form_class = EDITABLE[thing]
+    obj = queries.item(qs_fn(actor, account), item_id, thing)
+    permissions.require(actor, actions.MANAGE, account)
+    users, ext_choices, att_choices = _users_and_choices(request, account)
+    extra: dict[str, Any] = {
+        "range": {},
+        "extension": {"users": users, "attendants": att_choices},
+        "device": {"users": users, "extensions": ext_choices},
+        "attendant": {"extensions": ext_choices},
+        "emergency": {},
+    }[thing]
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, initial=_initial(thing, obj), **extra)
+    if thing == "extension":
+        form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            _update(thing, actor, obj, form.data_for_action())
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("telephony:page", account_id=account.id)
+    return render(
+        request,
+        "telephony/edit.html",
+        {"account": account, "form": form, "thing": thing, "title": EDIT_TITLES[thing]},
+    )
 
 
 def panel_context(request, account) -> dict | None:
