@@ -439,3 +439,40 @@ def test_lists_are_keyset_paginated_within_budget(
         assert len(seen) == total == len(set(seen)), suffix
     assert api.get(acc(world, "/devices?limit=0")).status_code == 422
     assert api.get(acc(world, "/devices?cursor=@@")).status_code == 422
+
+
+def test_idempotent_device_creation(world, api_as, cloud):
+    api = api_as(world.members["site_admin"])
+    body = {"model": "ALE-300", "mac": "02:00:00:00:99:01"}
+    first = api.post(acc(world, "/devices"), body, HTTP_IDEMPOTENCY_KEY="dev-1")
+    again = api.post(acc(world, "/devices"), body, HTTP_IDEMPOTENCY_KEY="dev-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Device.objects.filter(account=cloud).count() == 1
+    other = api.post(acc(world, "/devices"), {**body, "model": "X"}, HTTP_IDEMPOTENCY_KEY="dev-1")
+    assert other.status_code == 422
+
+
+def test_extension_audit_records_before_and_after(world, api_as, numbering):
+    api = api_as(world.members["site_admin"])
+    e = api.post(acc(world, "/extensions"), {"number": "230", "kind": "group", "name": "Desk"})
+    r = api.patch(
+        acc(world, f"/extensions/{e.json()['id']}"),
+        {"number": "231", "phone_number": "+4930999888"},
+    )
+    assert r.status_code == 200 and r.json()["number"] == "231"
+    ev = AuditEvent.objects.get(action="telephony.extension_updated")
+    assert ev.changes["number"] == {"before": "230", "after": "231"}
+    assert ev.changes["phone_number"] == {"before": "", "after": "+4930999888"}
+    assert ev.organization_id == numbering.id
+
+
+def test_german_error_messages(world, api_as, numbering):
+    world.members["site_admin"].user.language = "de"
+    world.members["site_admin"].user.save()
+    api = api_as(world.members["site_admin"])
+    r = api.post(
+        acc(world, "/extension-ranges"), {"first": "250", "last": "260"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert r.status_code == 409
+    assert "überschneidet" in r.json()["detail"], r.json()
