@@ -65,6 +65,7 @@ ACTIONS: dict[str, bool] = {
     # telephony
     "telephony.view": False,
     "telephony.manage": True,
+    "telephony.declare_equipment": True,
     # platform
     "token.manage": True,
     "webhook.manage": True,
@@ -101,6 +102,7 @@ _PARTNER_AGENT = {
     "contract.view",
     "telephony.view",
     "telephony.manage",
+    "telephony.declare_equipment",
     "audit.view",
     "notification.view",
     "token.manage",

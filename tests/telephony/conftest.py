@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import pytest
+
+from channeldesk.telephony import actions
+
+
+@pytest.fixture
+def cloud(world):
+    """Customer A with a cloud PBX declared by its reseller (partner_admin)."""
+    actions.declare_equipment(world.actor("partner_admin"), world.a.customer, kind="cloud_pbx")
+    return world.a.customer
+
+
+@pytest.fixture
+def numbering(world, cloud):
+    """A 3-digit plan with the range 200–299."""
+    actions.create_range(world.actor("site_admin"), cloud, first="200", last="299")
+    return cloud
