@@ -45,6 +45,7 @@ ACTIONS: dict[str, bool] = {
     # onboarding
     "onboarding.manage": True,
     # relationships
+    "invitation.view": False,
     "invitation.issue": True,
     "invitation.respond": True,
     "conversation.view": False,
@@ -89,6 +90,7 @@ _PARTNER_AGENT = {
     "problem_report.view",
     "order_data.view",
     "onboarding.manage",
+    "invitation.view",
     "invitation.issue",
     "invitation.respond",
     "conversation.view",
@@ -135,6 +137,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "call_services.manage",
             "problem_report.create",
             "problem_report.view",
+            "invitation.view",
             "invitation.issue",
             "invitation.respond",
             "conversation.view",
