@@ -455,20 +455,24 @@ def expire_invitations(now: dt.datetime | None = None, batch: int = 500) -> int:
 @transaction.atomic
 def open_conversation(actor: Actor, account: Organization) -> Conversation:
     """The conversation between `account` and its current partner (created on first use)."""
+    _side(actor, account, account.parent)
     partner = account.parent
     if partner is None or partner.kind not in (Kind.RESELLER, Kind.DISTRIBUTOR):
         raise Conflict(_("This account has no partner to talk to."))
-    _side(actor, account, partner)
     conversation, _created = Conversation.objects.get_or_create(account=account, partner=partner)
     return conversation
 
 
-def _side(actor: Actor, account: Organization, partner: Organization) -> Organization:
+def _side(actor: Actor, account: Organization, partner: Organization | None) -> Organization:
     """The side the actor speaks for; Forbidden for anyone else (operators read only)."""
     own = actor.organization
-    if own.id not in (account.id, partner.id):
-        raise Forbidden(_("Only the account and its partner take part in the conversation."))
     permissions.require(actor, "conversation.post", own)
+    if (
+        actor.is_operator
+        or actor.is_system
+        or own.id not in (account.id, getattr(partner, "id", None))
+    ):
+        raise Forbidden(_("Only the account and its partner take part in the conversation."))
     return own
 
 

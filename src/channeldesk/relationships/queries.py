@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
-from channeldesk.core.errors import NotFound, ValidationFailed
+from channeldesk.core.errors import Forbidden, NotFound, ValidationFailed
 from channeldesk.relationships.models import (
     Conversation,
     InvitationStatus,
@@ -77,6 +77,8 @@ def invitable_account(actor: Actor, account_id: Any) -> Organization:
 def directory_search(actor: Actor, q: str) -> list[Organization]:
     """Type-ahead for "Define partner": resellers for a customer account, distributors for a
     reseller ("become a reseller of this dealer")."""
+    if actor.kind not in (Kind.CUSTOMER, Kind.RESELLER):
+        raise Forbidden("Only customer accounts and resellers look for a partner.")
     kind = Kind.DISTRIBUTOR if actor.kind == Kind.RESELLER else Kind.RESELLER
     return search_listed_partners(actor, q, kind=kind)
 
@@ -103,7 +105,15 @@ def conversations(actor: Actor) -> QuerySet[Conversation]:
 
 
 def conversation(actor: Actor, conversation_id: Any) -> Conversation:
-    return reach.get_visible(actor, Conversation, conversation_id, qs=conversations(actor))
+    qs = reach.visible(actor, Conversation).filter(partner_id=F("account__parent_id"))
+    conv = reach.get_visible(
+        actor, Conversation, conversation_id, qs=qs.select_related("account", "partner")
+    )
+    permissions.require(actor, "conversation.view")
+    if actor.is_partner and conv.partner_id != actor.organization.id:
+        # A distributor reaches its resellers' customers but is not part of their threads.
+        raise Forbidden("Only the account and its partner take part in the conversation.")
+    return conv
 
 
 def conversation_for_account(actor: Actor, account: Organization) -> Conversation | None:

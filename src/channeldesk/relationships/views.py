@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from channeldesk.core.errors import DomainError, NotFound, RateLimited, ValidationFailed
+from channeldesk.core.errors import DomainError, Forbidden, NotFound, RateLimited, ValidationFailed
 from channeldesk.core.htmx import is_htmx, render_page
 from channeldesk.core.pagination import keyset
 from channeldesk.core.web import actor_required
@@ -84,7 +84,7 @@ def define_partner(request):
     actor = request.actor
     permissions.require(actor, "invitation.issue", actor.organization)
     if actor.kind not in (Kind.CUSTOMER, Kind.RESELLER):
-        raise NotFound("Not found.")
+        raise Forbidden("Only customer accounts and resellers look for a partner.")
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -105,7 +105,7 @@ def define_partner(request):
                 if field == "account_id"
                 else _("Choose a partner from the list.")
             )
-        except RateLimited:
+        except (RateLimited, Forbidden):
             raise
         except DomainError as exc:
             field = exc.errors[0].field if exc.errors else "partner_id"
@@ -209,7 +209,7 @@ def _act(request, invitation_id: str, fn, done: str, tab: str):
         response["Retry-After"] = str(exc.retry_after)
         return response
     except DomainError as exc:
-        if isinstance(exc, NotFound):
+        if isinstance(exc, NotFound | Forbidden):
             raise
         messages.error(request, exc.detail)
     else:
@@ -296,7 +296,7 @@ def contact(request):
         try:
             conv = actions.open_conversation(actor, account)
         except DomainError as exc:
-            if isinstance(exc, NotFound):
+            if isinstance(exc, NotFound | Forbidden):
                 raise
             messages.error(request, exc.detail)
             return redirect("dashboard")
@@ -314,7 +314,7 @@ def conversation(request, conversation_id: str):
         text = request.POST.get("text", "")
         try:
             actions.post_message(actor, conv, text)
-        except RateLimited:
+        except (RateLimited, Forbidden):
             raise
         except DomainError as exc:
             if isinstance(exc, NotFound):
