@@ -128,9 +128,11 @@ def test_type_ahead_query_plan_is_an_index_range_scan(world, directory):
 def test_a_partner_chooses_whether_it_is_listed(world, api_as):
     reseller = api_as(world.members["b_partner_admin"])
     customer = api_as(world.members["account_admin"])
-    names = lambda: [
-        i["name"] for i in customer.get("/partners/search?q=reseller b").json()["items"]
-    ]  # noqa: E731
+
+    def names() -> list[str]:
+        items = customer.get("/partners/search?q=reseller b").json()["items"]
+        return [i["name"] for i in items]
+
     assert names() == ["Reseller B"]
     etag = reseller.get(f"/partners/{world.b.reseller.id}").json()["etag"]
     r = reseller.patch(f"/partners/{world.b.reseller.id}", {"listed": False}, HTTP_IF_MATCH=etag)
