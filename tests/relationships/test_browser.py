@@ -19,11 +19,13 @@ def _sign_out(page) -> None:
     page.context.clear_cookies()
 
 
-def _send_to(page, letters: str, name: str) -> None:
+def _send_to(page, letters: str, name: str, shot: str = "") -> None:
     page.goto("/")
     page.get_by_role("link", name=re.compile("Define partner|Change partner")).first.click()
     page.get_by_label("First letters of the company name").press_sequentially(letters, delay=60)
     page.get_by_label(name).check()
+    if shot:
+        screenshot(page, shot)
     page.get_by_role("button", name="Apply").click()
 
 
@@ -37,7 +39,7 @@ def test_partner_life_cycle_in_the_browser(page, world):
     login(page, customer)
 
     # send: type three letters, pick from the matches, confirmation message
-    _send_to(page, "Res", "Reseller B")
+    _send_to(page, "Res", "Reseller B", shot="relationships-define")
     page.get_by_text("Your invitation has been sent to Reseller B").wait_for()
     screenshot(page, "relationships-issued")
     # resend limit

@@ -56,6 +56,9 @@ def test_partner_accepts_with_typed_confirmation_and_dashboard_shows_contact(wor
     assert r.status_code == 302
     inv.refresh_from_db()
     assert inv.status == "accepted"
+    # the new partner's account page offers the conversation
+    account_page = p.get(f"/accounts/{world.a.customer.id}/").content.decode()
+    assert 'id="account-conversation"' in account_page and "Open conversation" in account_page
     # old partner: the account page is gone at once
     old = web_as(world.members["partner_admin"])
     assert old.get(f"/accounts/{world.a.customer.id}/").status_code == 404
