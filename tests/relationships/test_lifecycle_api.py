@@ -237,3 +237,17 @@ def test_expired_but_not_yet_swept_invitation_cannot_be_accepted(world, api_as):
         == 201
     )
     assert PartnerInvitation.objects.get(id=inv["id"]).status == "expired"
+
+
+def test_send_with_the_same_idempotency_key_replays_the_first_answer(world, api_as):
+    customer = api_as(world.members["account_admin"])
+    body = {"partner_id": world.b.reseller.id}
+    first = customer.post("/partner-invitations", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    again = customer.post("/partner-invitations", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert PartnerInvitation.objects.count() == 1
+    other = customer.post(
+        "/partner-invitations", {"partner_id": world.a.reseller.id}, HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert other.status_code == 422
