@@ -83,3 +83,33 @@ def test_requests_page_tabs_and_german_labels(world, web_as):
     r = p.get("/notifications/requests/?tab=issued&status=pending", HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and 'id="requests"' in r.content.decode()
     assert "<html" not in r.content.decode()
+
+
+def test_reseller_pages_invite_an_account_by_id_and_ask_a_distributor(world, web_as):
+    p = web_as(world.members["b_partner_admin"])
+    page = p.get("/partner/define").content.decode()
+    assert "Become a reseller of this dealer" in page and 'name="account_id"' in page
+    r = p.post("/partner/define", {"account_id": "0" * 26})
+    assert r.status_code == 422 and "No customer account with this ID." in r.content.decode()
+    r = p.post("/partner/define", {"account_id": world.a.customer.id})
+    assert r.status_code == 302
+    # the account admin answers under Received requests
+    c = web_as(world.members["account_admin"])
+    received = c.get("/notifications/requests/?tab=received").content.decode()
+    inv = PartnerInvitation.objects.get(account=world.a.customer, status="pending")
+    assert inv.direction == "partner_to_account" and inv.id in received
+    c.post(f"/notifications/requests/{inv.id}/decline")
+    inv.refresh_from_db()
+    assert inv.status == "declined"
+    # the reseller asks a distributor to take it on
+    r = p.post("/partner/define", {"partner_id": world.a.distributor.id})
+    assert r.status_code == 302
+    ask = PartnerInvitation.objects.get(account=world.b.reseller, status="pending")
+    assert ask.direction == "reseller_to_distributor"
+    d = web_as(world.members["distributor_admin"])
+    r = d.post(f"/notifications/requests/{ask.id}/accept", {"confirm": world.b.reseller.name})
+    assert r.status_code == 302
+    world.b.reseller.refresh_from_db()
+    assert world.b.reseller.parent_id == world.a.distributor.id
+    # a distributor has no define page of its own
+    assert d.get("/partner/define").status_code == 403
