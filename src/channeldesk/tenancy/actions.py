@@ -154,3 +154,67 @@ def set_partner_status(actor: Actor, org: Organization, status: str) -> Organiza
         changes={"status": {"before": before, "after": status}},
     )
     return org
+
+
+# Which kinds of organization may sit under which (product.md §1).
+ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
+    Kind.DISTRIBUTOR: (Kind.OPERATOR,),
+    Kind.RESELLER: (Kind.OPERATOR, Kind.DISTRIBUTOR),
+    Kind.CUSTOMER: (Kind.OPERATOR, Kind.RESELLER),
+}
+
+
+@transaction.atomic
+def move_organization(actor: Actor, org: Organization, new_parent: Organization) -> Organization:
+    """Re-parent `org` under `new_parent` and rewrite `path`/`depth` of its whole subtree.
+
+    Reach follows the materialized path, so the previous ancestors lose access the moment this
+    commits. Who may move is decided by the caller (a relationship change accepted by both
+    sides, relationships.actions); this is not a route of its own.
+    """
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Substr
+    from django.utils import timezone
+
+    from channeldesk.tenancy.models import subtree_upper
+
+    if new_parent.kind not in ALLOWED_PARENTS.get(org.kind, ()):
+        raise ValidationFailed.field("parent_id", _("The organization cannot be placed there."))
+    # Lock the moving root and the new parent (ordered by id: no deadlock between two moves).
+    locked = {
+        o.id: o
+        for o in Organization.objects.select_for_update()
+        .filter(id__in=[org.id, new_parent.id])
+        .order_by("id")
+    }
+    current, parent = locked[org.id], locked[new_parent.id]
+    if parent.path.startswith(current.path):
+        raise ValidationFailed.field("parent_id", _("An organization cannot move below itself."))
+    before = current.parent_id
+    if before == parent.id:
+        return current
+    old_path = current.path
+    new_path = f"{parent.path}{current.id}/"
+    delta = parent.depth + 1 - current.depth
+    Organization.objects.filter(path__gte=old_path, path__lt=subtree_upper(old_path)).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + delta,
+    )
+    Organization.objects.filter(id=current.id).update(
+        parent=parent, version=F("version") + 1, updated_at=timezone.now()
+    )
+    current.refresh_from_db()
+    org.parent, org.path, org.depth, org.version = (
+        current.parent,
+        current.path,
+        current.depth,
+        current.version,
+    )
+    record(
+        actor,
+        "account.partner_changed" if org.kind == Kind.CUSTOMER else "partner.moved",
+        organization=current,
+        target=current,
+        changes={"parent_id": {"before": before, "after": parent.id}},
+    )
+    return current

@@ -46,6 +46,7 @@ ACTIONS: dict[str, bool] = {
     "onboarding.view": False,
     "onboarding.manage": True,
     # relationships
+    "invitation.view": False,
     "invitation.issue": True,
     "invitation.respond": True,
     "conversation.view": False,
@@ -92,6 +93,7 @@ _PARTNER_AGENT = {
     "order_data.view",
     "onboarding.view",
     "onboarding.manage",
+    "invitation.view",
     "invitation.issue",
     "invitation.respond",
     "conversation.view",
@@ -139,6 +141,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "call_services.manage",
             "problem_report.create",
             "problem_report.view",
+            "invitation.view",
             "invitation.issue",
             "invitation.respond",
             "conversation.view",

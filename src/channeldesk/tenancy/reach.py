@@ -110,6 +110,8 @@ def partner_of(actor: Actor) -> Organization | None:
 def listed_partners(actor: Actor) -> QuerySet[Organization]:
     """The partner directory: partners that chose to be listed are findable by any signed-in
     actor (product.md §6), in addition to its reach. Only public fields may be shown."""
-    return Organization.objects.filter(
-        listed=True, status="active", kind__in=(Kind.DISTRIBUTOR, Kind.RESELLER)
+    # The kind is excluded rather than matched: an equality on kind would tempt SQLite's
+    # planner (no statistics) onto org_kind_id instead of the name_key range of the type-ahead.
+    return Organization.objects.filter(listed=True, status="active").exclude(
+        kind__in=(Kind.OPERATOR, Kind.CUSTOMER)
     )
