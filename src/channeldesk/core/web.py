@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from channeldesk.audit.events import record_denied
 from channeldesk.core.errors import DomainError, Forbidden, NotFound, RateLimited
 
 
@@ -24,9 +25,11 @@ def actor_required(view):
             )
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
+        except (NotFound, Http404):
+            record_denied(request, 404)
             raise Http404 from None
         except Forbidden:
+            record_denied(request, 403)
             return render(request, "errors/403.html", status=403)
         except RateLimited as exc:
             response = HttpResponse(exc.detail, status=429)
