@@ -95,7 +95,9 @@ def test_invitation_email_to_first_login_through_the_page(
     ]
 
 
-def test_invitation_through_the_api_and_expired_links(world, api_as, smtp_server, deliver, base_url):
+def test_invitation_through_the_api_and_expired_links(
+    world, api_as, smtp_server, deliver, base_url
+):
     api = api_as(world.members["account_admin"])
     r = api.post(
         f"/accounts/{world.a.customer.id}/users",
@@ -118,7 +120,9 @@ def test_invitation_through_the_api_and_expired_links(world, api_as, smtp_server
     )
     weak = json_post(Client(), "/api/v1/auth/password/set", {"token": token, "password": "short"})
     assert weak.status_code == 422 and weak.json()["errors"][0]["field"] == "password"
-    ok = json_post(Client(), "/api/v1/auth/password/set", {"token": token, "password": NEW_PASSWORD})
+    ok = json_post(
+        Client(), "/api/v1/auth/password/set", {"token": token, "password": NEW_PASSWORD}
+    )
     assert ok.status_code == 204
     assert User.objects.get(email="site@example.test").check_password(NEW_PASSWORD)
 
@@ -171,9 +175,9 @@ def test_reset_page_answers_the_same_for_unknown_addresses(world, smtp_server, d
     known = Client().post("/auth/reset", {"email": world.members["member"].user.email})
     unknown = Client().post("/auth/reset", {"email": "nobody@example.test"})
     assert known.status_code == unknown.status_code == 200
-    assert known.content.replace(b"nobody@example.test", b"") .count(b"<form") == unknown.content.count(
+    assert known.content.replace(b"nobody@example.test", b"").count(
         b"<form"
-    )
+    ) == unknown.content.count(b"<form")
     assert deliver() == 1
 
 

@@ -223,7 +223,9 @@ def test_deactivated_organization_cannot_sign_in_and_its_sessions_end(world):
     c = Client()
     login(c, m.user.email)
     assert c.get("/api/v1/me").status_code == 200
-    tenancy_actions.set_partner_status(world.actor("operator_admin"), m.organization, Status.DEACTIVATED)
+    tenancy_actions.set_partner_status(
+        world.actor("operator_admin"), m.organization, Status.DEACTIVATED
+    )
     assert c.get("/api/v1/me").status_code == 401
     assert login(Client(), m.user.email).status_code == 401
 
