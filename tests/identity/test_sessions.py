@@ -250,7 +250,7 @@ def test_language_choice_is_remembered_per_user(world):
     login(other, m.user.email)
     page = other.get("/me")
     assert b'<html lang="de">' in page.content
-    assert "Profil".encode() in page.content
+    assert b"Profil" in page.content
 
 
 def test_session_seen_time_is_refreshed(world):
