@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from channeldesk.audit.events import record_denied
 from channeldesk.core.errors import DomainError, Forbidden, NotFound, RateLimited
@@ -35,6 +36,16 @@ def actor_required(view):
             response = HttpResponse(exc.detail, status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
+        except DomainError as exc:
+            # A domain error the view did not turn into a form error (a bad cursor or filter
+            # in the query string, a state conflict): a plain error page, never a 500.
+            titles = {409: _("Conflict"), 412: _("Changed meanwhile"), 422: _("Invalid request")}
+            return render(
+                request,
+                "errors/error.html",
+                {"title": titles.get(exc.status, _("Invalid request")), "detail": exc.detail},
+                status=exc.status if exc.status in titles else 400,
+            )
 
     return wrapper
 
