@@ -221,5 +221,5 @@ def login(page, email: str, password: str = factories.PASSWORD) -> None:
         "E-mail"
     ).count() else page.locator("#id_email").fill(email)
     page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/auth/login" not in url)

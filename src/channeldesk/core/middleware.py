@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
 
 from channeldesk.core import context
 
@@ -59,3 +60,24 @@ class SecurityHeadersMiddleware:
             # Pages and API answers carry personal data: never stored by caches.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class CsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF protection, adapted to `Referrer-Policy: no-referrer`.
+
+    Under that policy browsers send form posts with `Origin: null` and no Referer, which
+    Django's origin/referer checks refuse — every sign-in form would fail. An opaque origin
+    proves nothing either way, so for it the check rests on the CSRF token (a secret from a
+    SameSite=Lax cookie that a foreign site cannot read or send), which is still required.
+    A real foreign Origin is still refused."""
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        if request.META.get("HTTP_ORIGIN") == "null" and not request.META.get("HTTP_REFERER"):
+            del request.META["HTTP_ORIGIN"]
+            request._csrf_opaque_origin = True
+        return super().process_view(request, callback, callback_args, callback_kwargs)
+
+    def _check_referer(self, request):
+        if getattr(request, "_csrf_opaque_origin", False):
+            return
+        super()._check_referer(request)
