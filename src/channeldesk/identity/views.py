@@ -223,7 +223,10 @@ def users_view(request, org_id: str | None = None):
     roles = (
         [(r, Role(r).label) for r in permissions.grantable_roles(actor, org)] if can_manage else []
     )
-    form = InviteForm(request.POST or None, roles=roles)
+    # The least powerful role is preselected: a hurried click never hands out admin rights.
+    form = InviteForm(
+        request.POST or None, roles=roles, initial={"role": roles[-1][0] if roles else ""}
+    )
     if request.method == "POST":
         if not can_manage:
             raise Forbidden()
