@@ -23,6 +23,29 @@ DOCS_CSP = (
 )
 
 
+def _has_nul(request) -> bool:
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    ctype = request.META.get("CONTENT_TYPE", "")
+    if request.method in ("POST", "PUT", "PATCH") and ctype.startswith("application/json"):
+        try:
+            body = request.body
+        except Exception:  # too large: the API answers 413 later
+            return False
+        return b"\\u0000" in body or b"\x00" in body
+    return False
+
+
+def _bad_request(request, detail: str):
+    from django.http import HttpResponse
+
+    if request.path.startswith("/api/"):
+        from channeldesk.api.problems import problem
+
+        return problem(400, detail)
+    return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,6 +55,12 @@ class RequestContextMiddleware:
         if not rid or len(rid) > 64 or not rid.replace("-", "").isalnum():
             rid = secrets.token_hex(8)
         request.request_id = rid
+        if _has_nul(request):
+            # NUL cannot be stored (PostgreSQL refuses it in text) and is never meaningful in
+            # a path, a query or a JSON string: refuse it before any view sees it.
+            response = _bad_request(request, "NUL characters are not allowed.")
+            response["X-Request-Id"] = rid
+            return response
         token = context.bind(
             context.RequestInfo(request_id=rid, ip=request.META.get("REMOTE_ADDR", ""))
         )
