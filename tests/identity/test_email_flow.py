@@ -62,6 +62,7 @@ def test_invitation_email_to_first_login_through_the_page(
     browser = Client()
     page = browser.get(f"/auth/set-password?token={token}")
     assert page.status_code == 200
+    assert b"new.agent@example.test" in page.content and b'name="password2"' in page.content
     r = browser.post(
         f"/auth/set-password?token={token}",
         {"token": token, "name": "Nora Agent", "password": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -195,3 +196,10 @@ def test_adding_an_existing_user_sends_a_sign_in_link_not_a_token(
     assert f"{BASE}/auth/login" in body_of(msg)
     assert not UserToken.objects.filter(user=existing).exists()
     assert Membership.objects.filter(user=existing).count() == 2
+
+
+def test_set_password_page_says_when_a_link_is_spent(db):
+    page = Client().get("/auth/set-password?token=not-a-real-token")
+    assert page.status_code == 200
+    assert b'role="alert"' in page.content and b'name="password"' not in page.content
+    assert b'href="/auth/reset"' in page.content

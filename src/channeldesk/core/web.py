@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -20,7 +21,7 @@ def actor_required(view):
     def wrapper(request, *args, **kwargs):
         if getattr(request, "actor", None) is None:
             return redirect(
-                f"/auth/login?next={request.get_full_path()}"
+                "/auth/login?" + urlencode({"next": request.get_full_path()})
                 if request.method == "GET"
                 else "/auth/login"
             )

@@ -8,6 +8,22 @@ from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Membership, Organization
 
 
+def user_of_token(raw: str):
+    """The user an unused, unexpired e-mail token belongs to (None otherwise)."""
+    from django.utils import timezone
+
+    from channeldesk.identity.models import UserToken, hash_secret
+
+    if not raw or len(raw) > 200:
+        return None
+    row = (
+        UserToken.objects.select_related("user")
+        .filter(token_hash=hash_secret(raw), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    return row.user if row else None
+
+
 def own_tokens(actor: Actor) -> QuerySet[ApiToken]:
     return reach.visible(actor, ApiToken).filter(membership=actor.membership)
 

@@ -87,7 +87,12 @@ def set_password_view(request):
             start_session(request, user)
             messages.success(request, _("Your password is set. Welcome to Channeldesk."))
             return redirect("/")
-    return render(request, "identity/set_password.html", {"form": form, "token": token})
+    token_user = queries.user_of_token(token)
+    return render(
+        request,
+        "identity/set_password.html",
+        {"form": form, "token": token, "usable": token_user is not None, "token_user": token_user},
+    )
 
 
 @require_http_methods(["GET", "POST"])
