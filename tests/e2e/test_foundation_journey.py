@@ -58,4 +58,19 @@ def test_sign_in_switch_to_german_and_invite_a_user(page, live_server):
     page.goto("/me")
     screenshot(page, "foundation-05-profile-de")
     page.goto("/audit/webhooks/")
+    page.get_by_label("Endpunkt-URL").fill("https://hooks.example.test/channeldesk")
+    page.get_by_label("account").check()
+    page.get_by_role("button", name="Webhook hinzufügen").click()
+    page.wait_for_selector("[data-testid=webhook-secret]")
     screenshot(page, "foundation-06-webhooks-de")
+
+    # Sign out, then the operator reads the invitation in the outbox (no SMTP_URL here).
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_url("**/auth/login")
+    login(page, w.members["operator_support"].user.email)
+    page.goto("/notifications/outbox/")
+    page.get_by_role("row").filter(has_text="neue.kollegin@example.test").get_by_role(
+        "link"
+    ).click()
+    page.wait_for_selector("text=set-password?token=…")
+    screenshot(page, "foundation-07-outbox-email")
