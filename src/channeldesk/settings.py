@@ -38,6 +38,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "CHANNELDESK_FROM_EMAIL", "Channeldesk <noreply@channeldesk.local>"
 )
 SECURE = BASE_URL.startswith("https://")
+# Webhook URLs resolving to loopback/private/link-local addresses are refused unless allowed
+# (a test or lab setup with a receiver on the same host).
+WEBHOOK_ALLOW_PRIVATE = os.environ.get("CHANNELDESK_WEBHOOK_ALLOW_PRIVATE", "") == "1"
 TESTING = os.environ.get("CHANNELDESK_TESTING", "") == "1"
 
 INSTALLED_APPS = [

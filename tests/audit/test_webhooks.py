@@ -49,7 +49,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on loopback
     r = Receiver()
     yield r
     r.close()
@@ -112,7 +113,8 @@ def test_signed_delivery_retry_with_backoff_and_log(world, api_as, receiver):
     assert other.delete(f"/webhooks/{hook['id']}").status_code == 404
 
 
-def test_unreachable_endpoint_backs_off_and_finally_fails(world, api_as):
+def test_unreachable_endpoint_backs_off_and_finally_fails(world, api_as, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
     api = api_as(world.members["operator_admin"])
     hook = api.post("/webhooks", {"url": "http://127.0.0.1:9/none", "events": ["account"]}).json()
     with transaction.atomic():
@@ -151,3 +153,15 @@ def test_webhooks_page_creates_lists_and_deletes(world, web_as, receiver):
     assert c.post(f"/audit/webhooks/{hook_id}/delete").status_code == 302
     assert receiver.url.encode() not in c.get("/audit/webhooks/").content
     assert web_as(world.members["partner_agent"]).get("/audit/webhooks/").status_code == 403
+
+
+def test_internal_addresses_are_never_called(world, api_as, receiver, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    api = api_as(world.members["partner_admin"])
+    hook = api.post("/webhooks", {"url": receiver.url, "events": ["account"]}).json()
+    with transaction.atomic():
+        record(world.actor("partner_admin"), "account.updated", organization=world.a.customer)
+    deliver_due()
+    d = WebhookDelivery.objects.get(webhook_id=hook["id"])
+    assert d.status == "pending" and "non-public" in d.last_error
+    assert receiver.requests == []
