@@ -366,3 +366,26 @@ def test_foundation_pages_have_no_inline_script_or_style(world, web_as):
     for url in ("/auth/login", "/auth/reset", "/auth/set-password?token=x"):
         r = Client().get(url)
         assert not INLINE_SCRIPT.search(r.content) and not STYLE_ATTR.search(r.content), url
+
+
+def test_hsts_only_over_tls(world, settings):
+    assert "Strict-Transport-Security" not in Client().get("/auth/login")
+    settings.SECURE = True
+    r = Client().get("/auth/login")
+    assert r["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_no_state_change_on_get(world, web_as):
+    c = web_as(world.members["partner_admin"])
+    token = world.members["partner_admin"].tokens.create(name="g", token_hash="h" * 64, hint="x")
+    for url in (
+        "/auth/logout",
+        "/language?language=nl",
+        f"/tokens/{token.id}/revoke",
+        "/notifications/read",
+        "/membership",
+    ):
+        assert c.get(url).status_code == 405, url
+    assert c.get("/me").status_code == 200  # still signed in
+    token.refresh_from_db()
+    assert token.revoked_at is None
