@@ -12,6 +12,8 @@ if [ $# -ge 1 ]; then
   rm -rf "$1"; mkdir -p "$1"; cp -r "$root/src" "$1/src"; src=$1/src/channeldesk
 fi
 export DJANGO_SETTINGS_MODULE=channeldesk.settings PYTHONPATH=$src/..
+# makemessages runs inside each app folder: keep the data folder (secret key) out of src/.
+export CHANNELDESK_DATA_DIR=${CHANNELDESK_DATA_DIR:-$root/var}
 apps=()
 for d in "$src"/*/; do
   name=$(basename "$d")

@@ -131,11 +131,18 @@ def deliver(db):
 
 
 @pytest.fixture
-def run_worker(db):
+def run_worker(db, monkeypatch):
     """Run due periodic jobs and every queued task once, as the worker process would."""
+    from django.db import connection
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.management.commands.db_worker import Worker
 
     from channeldesk.core import jobs
+
+    if connection.in_atomic_block:
+        # Inside a test's transaction, the worker's close_old_connections() would close the
+        # connection (autocommit differs from the settings) and lose the test's data.
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
         jobs.run_due()

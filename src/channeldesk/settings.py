@@ -38,6 +38,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "CHANNELDESK_FROM_EMAIL", "Channeldesk <noreply@channeldesk.local>"
 )
 SECURE = BASE_URL.startswith("https://")
+# Webhook URLs resolving to loopback/private/link-local addresses are refused unless allowed
+# (a test or lab setup with a receiver on the same host).
+WEBHOOK_ALLOW_PRIVATE = os.environ.get("CHANNELDESK_WEBHOOK_ALLOW_PRIVATE", "") == "1"
 TESTING = os.environ.get("CHANNELDESK_TESTING", "") == "1"
 
 INSTALLED_APPS = [
@@ -70,7 +73,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "channeldesk.core.middleware.CsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "channeldesk.identity.middleware.ActorMiddleware",
     "channeldesk.api.middleware.ApiMiddleware",
@@ -146,7 +149,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "no-referrer"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

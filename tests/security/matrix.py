@@ -118,6 +118,14 @@ def with_body(build: Build, body: Any) -> Build:
     return b
 
 
+def _webhook_of(org) -> str:
+    from channeldesk.audit.models import Webhook
+
+    return Webhook.objects.create(
+        organization=org, url="https://hooks.example.test/x", events=["account"], secret="s"
+    ).id
+
+
 # ---- the matrix -------------------------------------------------------------------------
 
 API = "/api/v1"
@@ -151,6 +159,7 @@ ENTRIES: list[Entry] = [
         build=with_body(path(f"{API}/auth/password/reset"), {"email": "nobody@example.test"}),
     ),
     Entry("GET", f"{API}/me", grant(EVERYONE), build=path(f"{API}/me")),
+    Entry("GET", f"{API}/me/export", grant(EVERYONE), build=path(f"{API}/me/export")),
     Entry(
         "PATCH",
         f"{API}/me",
@@ -432,6 +441,7 @@ ENTRIES: list[Entry] = [
     Entry("GET", "healthz", {}, public=True, build=path("/healthz")),
     Entry("POST", "switch-membership", grant(EVERYONE), build=path("/membership")),
     Entry("GET", "profile", grant(EVERYONE), build=path("/me")),
+    Entry("GET", "profile-export", grant(EVERYONE), build=path("/me/export")),
     Entry("GET", "tokens", grant(OP_ADMIN | PARTNERS | {"account_admin"}), build=path("/tokens")),
     Entry(
         "POST",
@@ -554,6 +564,15 @@ ENTRIES: list[Entry] = [
         build=with_body(path("/partners/{id}/edit", id=target_id), {"name": ""}),
     ),
     Entry("GET", "audit:list", grant(OPERATOR | PARTNERS | CUSTOMER_ADMIN), build=path("/audit/")),
+    Entry(
+        "GET", "audit:webhooks", grant(OP_ADMIN | PARTNER_ADMINS), build=path("/audit/webhooks/")
+    ),
+    Entry(
+        "POST",
+        "audit:webhook-delete",
+        grant(OP_ADMIN | PARTNER_ADMINS),
+        build=lambda w, t, p: (f"/audit/webhooks/{_webhook_of(p.organization)}/delete", {}),
+    ),
     Entry("GET", "notifications:list", grant(EVERYONE), build=path("/notifications/")),
     Entry("POST", "notifications:read-all", grant(EVERYONE), build=path("/notifications/read")),
     Entry("GET", "notifications:outbox", grant(OPERATOR), build=path("/notifications/outbox/")),

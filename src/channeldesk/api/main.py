@@ -15,6 +15,7 @@ from ninja.renderers import BaseRenderer
 
 from channeldesk.api.auth import BearerToken, SessionCookie
 from channeldesk.api.problems import problem
+from channeldesk.audit.events import record_denied
 from channeldesk.core.errors import DomainError, RateLimited
 
 log = logging.getLogger("channeldesk.api")
@@ -67,6 +68,8 @@ def _domain(request, exc: DomainError):
     )
     if exc.status == 422 and errors is None:
         errors = []
+    if exc.status in (403, 404):
+        record_denied(request, exc.status)
     return problem(exc.status, exc.detail, errors=errors, headers=headers, title=exc.title)
 
 
@@ -77,11 +80,13 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(AuthorizationError)
 def _forbidden(request, exc):
+    record_denied(request, 403)
     return problem(403, str(exc) or "Forbidden.")
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
+    record_denied(request, 404)
     return problem(404, "Not found.")
 
 

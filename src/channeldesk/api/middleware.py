@@ -3,11 +3,13 @@ and Idempotency-Key replay for creating POSTs (quality.md 13, 17)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from channeldesk.api.problems import problem
 from channeldesk.core.models import IdempotencyRecord
@@ -15,6 +17,9 @@ from channeldesk.core.models import IdempotencyRecord
 API_PREFIX = "/api/v1/"
 UNSAFE_WITH_BODY = {"POST", "PUT", "PATCH"}
 WAIT_FOR_FIRST_SECONDS = 10
+KEY_LIFETIME = dt.timedelta(hours=24)
+# A claim whose request never finished (its process died) is given up after this long.
+STALE_CLAIM = dt.timedelta(minutes=5)
 
 
 class ApiMiddleware:
@@ -68,6 +73,14 @@ class ApiMiddleware:
             rec = IdempotencyRecord.objects.filter(
                 organization_id=org_id, user_id=user_id, key=key
             ).first()
+            now = timezone.now()
+            if rec is not None and (
+                now - rec.created_at > KEY_LIFETIME
+                or (rec.status_code is None and now - rec.created_at > STALE_CLAIM)
+            ):
+                # Expired key (24 h) or an abandoned claim: the key is free again.
+                IdempotencyRecord.objects.filter(pk=rec.pk, created_at=rec.created_at).delete()
+                continue
             if rec is None:
                 try:
                     with transaction.atomic():
@@ -99,7 +112,9 @@ class ApiMiddleware:
         except Exception:
             IdempotencyRecord.objects.filter(pk=rec.pk).delete()
             raise
-        if response.status_code >= 500 or response.status_code in (401, 429):
+        # Answers given before the operation ran (auth, CSRF, throttling) or failures on our
+        # side do not bind the key: the client may retry with it.
+        if response.status_code >= 500 or response.status_code in (401, 403, 429):
             IdempotencyRecord.objects.filter(pk=rec.pk).delete()
         else:
             IdempotencyRecord.objects.filter(pk=rec.pk).update(

@@ -107,3 +107,25 @@ def record_outside(actor: Actor | None, action: str, **kwargs: Any) -> None:
     work is being rolled back or never started."""
     with transaction.atomic():
         record(actor, action, **kwargs)
+
+
+def record_denied(request: Any, status: int) -> None:
+    """Log a request refused with 403 or 404 for a signed-in actor (quality.md 20).
+
+    Anonymous 404s (scanners, typos) are not logged: they name nobody and would flood the
+    trail. Only the path is kept, never the query string (it may carry a token)."""
+    actor = getattr(request, "actor", None) or getattr(request, "auth", None)
+    if not isinstance(actor, Actor) or actor.user is None:
+        return
+    try:
+        record_outside(
+            actor,
+            "request.denied",
+            organization=actor.organization,
+            changes={"method": request.method, "path": request.path[:300], "status": status},
+            outcome="denied",
+        )
+    except Exception:  # never turn a denial into a 500
+        import logging
+
+        logging.getLogger(__name__).exception("could not log a denied request")

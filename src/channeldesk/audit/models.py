@@ -41,6 +41,9 @@ class AuditEvent(models.Model):
             raise ValueError("audit events are append-only")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit events are append-only")
+
 
 class Webhook(models.Model):
     """A partner's or the operator's subscription to events of its reach."""

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 
 class AuditEventOut(Schema):
@@ -27,6 +27,8 @@ class AuditEventList(Schema):
 
 
 class WebhookIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     url: str = Field(max_length=500)
     events: list[str] = Field(min_length=1, max_length=20)
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
+import socket
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 import orjson
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,6 +64,24 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
+def address_refused(url: str) -> str:
+    """Why `url` must not be called (empty if it may). Partners choose webhook URLs, so a URL
+    pointing into the platform's own network (loopback, private, link-local such as cloud
+    metadata) is refused unless CHANNELDESK_WEBHOOK_ALLOW_PRIVATE is set (SSRF, API7)."""
+    if getattr(settings, "WEBHOOK_ALLOW_PRIVATE", False):
+        return ""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
+        return f"cannot resolve {host}: {exc}"[:200]
+    for info in infos:
+        ip = ipaddress.ip_address(info[4][0])
+        if not ip.is_global or ip.is_multicast:
+            return f"{host} resolves to a non-public address"
+    return ""
+
+
 def deliver(delivery: WebhookDelivery) -> bool:
     body = orjson.dumps(delivery.payload)
     ts = str(int(timezone.now().timestamp()))
@@ -76,7 +98,10 @@ def deliver(delivery: WebhookDelivery) -> bool:
         },
     )
     delivery.attempts += 1
+    refused = address_refused(delivery.webhook.url)
     try:
+        if refused:
+            raise ValueError(refused)
         with urllib.request.urlopen(req, timeout=TIMEOUT_SECONDS) as resp:  # noqa: S310
             delivery.last_status_code = resp.status
         ok = 200 <= (delivery.last_status_code or 0) < 300

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
 
 from channeldesk.core import context
 
@@ -22,6 +23,29 @@ DOCS_CSP = (
 )
 
 
+def _has_nul(request) -> bool:
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    ctype = request.META.get("CONTENT_TYPE", "")
+    if request.method in ("POST", "PUT", "PATCH") and ctype.startswith("application/json"):
+        try:
+            body = request.body
+        except Exception:  # too large: the API answers 413 later
+            return False
+        return b"\\u0000" in body or b"\x00" in body
+    return False
+
+
+def _bad_request(request, detail: str):
+    from django.http import HttpResponse
+
+    if request.path.startswith("/api/"):
+        from channeldesk.api.problems import problem
+
+        return problem(400, detail)
+    return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,6 +55,12 @@ class RequestContextMiddleware:
         if not rid or len(rid) > 64 or not rid.replace("-", "").isalnum():
             rid = secrets.token_hex(8)
         request.request_id = rid
+        if _has_nul(request):
+            # NUL cannot be stored (PostgreSQL refuses it in text) and is never meaningful in
+            # a path, a query or a JSON string: refuse it before any view sees it.
+            response = _bad_request(request, "NUL characters are not allowed.")
+            response["X-Request-Id"] = rid
+            return response
         token = context.bind(
             context.RequestInfo(request_id=rid, ip=request.META.get("REMOTE_ADDR", ""))
         )
@@ -51,10 +81,9 @@ class SecurityHeadersMiddleware:
         path = request.path
         response.setdefault("Content-Security-Policy", DOCS_CSP if path == "/api/v1/docs" else CSP)
         response.setdefault("X-Content-Type-Options", "nosniff")
-        # same-origin: no URL ever leaks to another site, while the browser still sends the
-        # Origin/Referer that Django's CSRF check needs (no-referrer makes Chrome send
-        # "Origin: null" on form posts). Pages carrying a token in their URL send no-referrer.
-        response.setdefault("Referrer-Policy", "same-origin")
+        # No URL (set-password tokens included) ever leaves in a Referer; CsrfMiddleware
+        # below copes with the "Origin: null" this makes browsers send on form posts.
+        response.setdefault("Referrer-Policy", "no-referrer")
         response.setdefault("X-Frame-Options", "DENY")
         if settings.SECURE:
             response.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
@@ -62,3 +91,24 @@ class SecurityHeadersMiddleware:
             # Pages and API answers carry personal data: never stored by caches.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class CsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF protection, adapted to `Referrer-Policy: no-referrer`.
+
+    Under that policy browsers send form posts with `Origin: null` and no Referer, which
+    Django's origin/referer checks refuse — every sign-in form would fail. An opaque origin
+    proves nothing either way, so for it the check rests on the CSRF token (a secret from a
+    SameSite=Lax cookie that a foreign site cannot read or send), which is still required.
+    A real foreign Origin is still refused."""
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        if request.META.get("HTTP_ORIGIN") == "null" and not request.META.get("HTTP_REFERER"):
+            del request.META["HTTP_ORIGIN"]
+            request._csrf_opaque_origin = True
+        return super().process_view(request, callback, callback_args, callback_kwargs)
+
+    def _check_referer(self, request):
+        if getattr(request, "_csrf_opaque_origin", False):
+            return
+        super()._check_referer(request)

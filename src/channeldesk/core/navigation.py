@@ -15,6 +15,7 @@ NAV = [
     ("users", _("Users"), "org.view", None),
     ("audit:list", _("Audit log"), "audit.view", None),
     ("tokens", _("API tokens"), "token.manage", None),
+    ("audit:webhooks", _("Webhooks"), "webhook.manage", ("operator", "distributor", "reseller")),
     ("notifications:outbox", _("E-mail outbox"), "outbox.view", ("operator",)),
 ]
 

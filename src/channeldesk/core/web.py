@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from channeldesk.audit.events import record_denied
 from channeldesk.core.errors import DomainError, Forbidden, NotFound, RateLimited
 
 
@@ -18,20 +21,32 @@ def actor_required(view):
     def wrapper(request, *args, **kwargs):
         if getattr(request, "actor", None) is None:
             return redirect(
-                f"/auth/login?next={request.get_full_path()}"
+                "/auth/login?" + urlencode({"next": request.get_full_path()})
                 if request.method == "GET"
                 else "/auth/login"
             )
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
+        except (NotFound, Http404):
+            record_denied(request, 404)
             raise Http404 from None
         except Forbidden:
+            record_denied(request, 403)
             return render(request, "errors/403.html", status=403)
         except RateLimited as exc:
             response = HttpResponse(exc.detail, status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
+        except DomainError as exc:
+            # A domain error the view did not turn into a form error (a bad cursor or filter
+            # in the query string, a state conflict): a plain error page, never a 500.
+            titles = {409: _("Conflict"), 412: _("Changed meanwhile"), 422: _("Invalid request")}
+            return render(
+                request,
+                "errors/error.html",
+                {"title": titles.get(exc.status, _("Invalid request")), "detail": exc.detail},
+                status=exc.status if exc.status in titles else 400,
+            )
 
     return wrapper
 

@@ -105,13 +105,20 @@ def invite_user(actor: Actor, org: Organization, *, email: str, name: str, role:
     if role not in permissions.grantable_roles(actor, org):
         raise ValidationFailed.field("role", _("This role cannot be given here."))
     name = (name or "").strip()[:200]
-    user = User.objects.filter(email=email).first()
-    created = user is None
-    if user is None:
-        user = User.objects.create_user(email=email, name=name)
-    if Membership.objects.filter(user=user, organization=org).exists():
-        raise Conflict(_("This person is already a user of this organization."))
-    membership = Membership.objects.create(user=user, organization=org, role=role)
+    already = _("This person is already a user of this organization.")
+    try:
+        # A savepoint: two concurrent invitations of the same address must end in one user
+        # and one membership, the other request answering 409 (not a 500).
+        with transaction.atomic():
+            user = User.objects.filter(email=email).first()
+            created = user is None
+            if user is None:
+                user = User.objects.create_user(email=email, name=name)
+            if Membership.objects.filter(user=user, organization=org).exists():
+                raise Conflict(already)
+            membership = Membership.objects.create(user=user, organization=org, role=role)
+    except IntegrityError:
+        raise Conflict(already) from None
     record(
         actor,
         "user.invited",

@@ -11,7 +11,7 @@ from ninja import Router
 from channeldesk.core.errors import NotFound, ValidationFailed
 from channeldesk.core.pagination import keyset
 from channeldesk.identity import actions, queries
-from channeldesk.identity.middleware import SESSION_MEMBERSHIP, SESSION_SEEN
+from channeldesk.identity.middleware import SESSION_MEMBERSHIP, SESSION_SEEN, SESSION_STARTED
 from channeldesk.identity.models import ApiToken
 from channeldesk.identity.schemas import (
     LoginIn,
@@ -57,7 +57,7 @@ def start_session(request: HttpRequest, user) -> None:
     django_login(request, user, backend="channeldesk.identity.backends.EmailBackend")
     first = actions.usable_memberships(user).first()
     request.session[SESSION_MEMBERSHIP] = first.id if first else None
-    request.session[SESSION_SEEN] = time.time()
+    request.session[SESSION_SEEN] = request.session[SESSION_STARTED] = time.time()
 
 
 @router.post("/auth/login", auth=None, response={200: MeOut})
@@ -102,6 +102,12 @@ def me_patch(request, payload: MePatch):
     actor = request.auth
     actions.update_profile(actor, name=payload.name, language=payload.language)
     return me_payload(actor.user, actions.usable_memberships(actor.user))
+
+
+@router.get("/me/export")
+def me_export(request):
+    """Personal-data export of the calling user (machine-readable JSON)."""
+    return queries.personal_data(request.auth.user)
 
 
 @router.get("/tokens", response=TokenList)

@@ -83,5 +83,6 @@ class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(
         label=_("New password"),
         max_length=1000,
+        help_text=_("At least 12 characters. Long passphrases are welcome."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -17,6 +17,7 @@ from channeldesk.tenancy.actor import Actor
 
 SESSION_MEMBERSHIP = "membership_id"
 SESSION_SEEN = "seen"
+SESSION_STARTED = "started"
 
 
 class ActorMiddleware:
@@ -31,7 +32,13 @@ class ActorMiddleware:
         if user.is_authenticated:
             now = time.time()
             seen = request.session.get(SESSION_SEEN, now)
-            if now - seen > settings.SESSION_IDLE_SECONDS:
+            started = request.session.get(SESSION_STARTED, now)
+            # Idle and absolute limits: saving the session slides the cookie's expiry, so the
+            # absolute lifetime is checked against the sign-in time kept in the session.
+            if (
+                now - seen > settings.SESSION_IDLE_SECONDS
+                or now - started > settings.SESSION_COOKIE_AGE
+            ):
                 logout(request)
             else:
                 memberships = list(usable_memberships(user))

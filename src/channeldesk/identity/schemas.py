@@ -3,10 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 
 class LoginIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     email: str = Field(max_length=254)
     password: str = Field(max_length=1000)
 
@@ -31,21 +33,29 @@ class MeOut(Schema):
 
 
 class MePatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = Field(default=None, max_length=200)
     language: str | None = Field(default=None, max_length=8)
 
 
 class PasswordSetIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     token: str = Field(max_length=200)
     password: str = Field(max_length=1000)
     name: str = Field(default="", max_length=200)
 
 
 class PasswordResetIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     email: str = Field(max_length=254)
 
 
 class TokenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(max_length=100)
     expires_in_days: int | None = Field(default=None, ge=1, le=730)
 
@@ -73,12 +83,16 @@ class TokenList(Schema):
 
 
 class UserInviteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     email: str = Field(max_length=254)
     name: str = Field(default="", max_length=200)
     role: str = Field(max_length=30)
 
 
 class UserPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     role: str = Field(max_length=30)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("language", views.set_language_view, name="set-language"),
     path("membership", views.switch_membership_view, name="switch-membership"),
     path("me", views.profile_view, name="profile"),
+    path("me/export", views.export_view, name="profile-export"),
     path("tokens", views.tokens_view, name="tokens"),
     path("tokens/<str:token_id>/revoke", views.token_revoke_view, name="token-revoke"),
     path("users", views.users_view, name="users"),

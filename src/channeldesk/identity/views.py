@@ -9,10 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from channeldesk.core.errors import DomainError, RateLimited
+from channeldesk.core.errors import DomainError, Forbidden, NotFound, RateLimited
 from channeldesk.core.pagination import keyset
 from channeldesk.core.web import actor_required, flash_error, form_errors
 from channeldesk.identity import actions, queries
@@ -46,7 +45,7 @@ def login_view(request):
     if getattr(request, "actor", None):
         return redirect(_safe_next(request))
     form = LoginForm(request.POST or None)
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST" and form.is_valid():
         try:
             user = actions.login(request, form.cleaned_data["email"], form.cleaned_data["password"])
@@ -55,7 +54,7 @@ def login_view(request):
             status = 401
         except RateLimited as exc:
             form.add_error(None, exc.detail)
-            status = 429
+            status, retry_after = 429, exc.retry_after
         else:
             start_session(request, user)
             return redirect(_safe_next(request))
@@ -63,7 +62,7 @@ def login_view(request):
         request, "identity/login.html", {"form": form, "next": _safe_next(request)}, status=status
     )
     if status == 429:
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -73,7 +72,6 @@ def logout_view(request):
     return redirect("/auth/login")
 
 
-@csrf_exempt  # the single-use token in the form is the proof; the page sends no Referer
 @require_http_methods(["GET", "POST"])
 def set_password_view(request):
     token = request.GET.get("token") or request.POST.get("token") or ""
@@ -89,9 +87,12 @@ def set_password_view(request):
             start_session(request, user)
             messages.success(request, _("Your password is set. Welcome to Channeldesk."))
             return redirect("/")
-    response = render(request, "identity/set_password.html", {"form": form, "token": token})
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    token_user = queries.user_of_token(token)
+    return render(
+        request,
+        "identity/set_password.html",
+        {"form": form, "token": token, "usable": token_user is not None, "token_user": token_user},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,6 +168,20 @@ def profile_view(request):
     return render(request, "identity/profile.html", {"form": form, "pw_form": pw_form})
 
 
+@require_GET
+@actor_required
+def export_view(request):
+    """Download of the user's personal data as JSON (the same as GET /api/v1/me/export)."""
+    import orjson
+
+    data = queries.personal_data(request.actor.user)
+    response = HttpResponse(
+        orjson.dumps(data, option=orjson.OPT_INDENT_2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="channeldesk-personal-data.json"'
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def tokens_view(request):
@@ -213,10 +228,13 @@ def users_view(request, org_id: str | None = None):
     roles = (
         [(r, Role(r).label) for r in permissions.grantable_roles(actor, org)] if can_manage else []
     )
-    form = InviteForm(request.POST or None, roles=roles)
+    # The least powerful role is preselected: a hurried click never hands out admin rights.
+    form = InviteForm(
+        request.POST or None, roles=roles, initial={"role": roles[-1][0] if roles else ""}
+    )
     if request.method == "POST":
         if not can_manage:
-            return render(request, "errors/403.html", status=403)
+            raise Forbidden()
         if form.is_valid():
             try:
                 actions.invite_user(actor, org, **form.cleaned_data)
@@ -254,9 +272,7 @@ def user_change_view(request, org_id: str, membership_id: str):
     org = reach.organization_in_reach(actor, org_id)
     m = queries.memberships_of(actor, org).filter(id=membership_id).first()
     if m is None:
-        from django.http import Http404
-
-        raise Http404
+        raise NotFound()
     try:
         if request.POST.get("op") == "remove":
             actions.remove_membership(actor, m)
@@ -264,10 +280,10 @@ def user_change_view(request, org_id: str, membership_id: str):
         else:
             actions.change_role(actor, m, request.POST.get("role", ""))
             messages.success(request, _("Role changed."))
+    except Forbidden:
+        raise
     except DomainError as exc:
         flash_error(request, exc)
-        if exc.status == 403:
-            return render(request, "errors/403.html", status=403)
     return redirect("org-users", org_id=org.id)
 
 

@@ -115,10 +115,11 @@ def build_message(email: OutboxEmail) -> EmailMessage:
     msg["From"] = settings.DEFAULT_FROM_EMAIL
     msg["To"] = email.to
     msg["Message-ID"] = make_msgid(idstring=email.id, domain="channeldesk")
-    msg["Content-Language"] = email.language
     msg.set_content(email.body_text)
     if email.body_html:
         msg.add_alternative(email.body_html, subtype="html")
+    # After set_content: it drops Content-* headers set before it.
+    msg["Content-Language"] = email.language
     for a in email.attachments.all():
         maintype, _, subtype = a.mimetype.partition("/")
         msg.add_attachment(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -9,6 +11,9 @@ from channeldesk.core.web import actor_required
 from channeldesk.notifications import actions, queries
 from channeldesk.notifications.models import OutboxEmail
 from channeldesk.tenancy import permissions, reach
+from channeldesk.tenancy.roles import Role
+
+SECRET_LINK = re.compile(r"([?&]token=)[A-Za-z0-9_\-]+")
 
 
 @require_GET
@@ -55,4 +60,9 @@ def outbox_detail(request, email_id: str):
     email = reach.get_visible(
         request.actor, OutboxEmail, email_id, qs=queries.outbox(request.actor)
     )
-    return render(request, "notifications/outbox_detail.html", {"email": email})
+    body = email.body_text
+    if request.actor.role != Role.OPERATOR_ADMIN:
+        # Read-only operators see that a link was sent, not the secret in it: a set-password
+        # token would let them take over the account it was sent for.
+        body = SECRET_LINK.sub(r"\1…", body)
+    return render(request, "notifications/outbox_detail.html", {"email": email, "body": body})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from channeldesk.audit.events import diff, record
 from channeldesk.core.errors import Conflict, ValidationFailed
+from channeldesk.core.etag import require_match
 from channeldesk.identity.models import User, normalize_email
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.actor import Actor
@@ -118,8 +119,14 @@ def create_partner(
 
 
 @transaction.atomic
-def update_partner(actor: Actor, org: Organization, **data: Any) -> Organization:
+def update_partner(
+    actor: Actor, org: Organization, *, if_match: str | None = None, **data: Any
+) -> Organization:
+    """Change a partner's profile. The row is locked and `if_match` compared under the lock,
+    so concurrent updates with the same tag cannot both win (no lost update)."""
     permissions.require(actor, "partner.edit", org)
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    require_match(if_match, org.etag)
     _clean_partner(data, creating=False)
     before = snapshot(org, PARTNER_FIELDS)
     for k, v in data.items():
@@ -142,6 +149,7 @@ def set_partner_status(actor: Actor, org: Organization, status: str) -> Organiza
     permissions.require(actor, "partner.edit", org)
     if org.kind not in (Kind.DISTRIBUTOR, Kind.RESELLER):
         raise Conflict(_("Not a partner."))
+    org = Organization.objects.select_for_update().get(pk=org.pk)
     before = org.status
     org.status = status
     org.version += 1

@@ -70,7 +70,12 @@ def partner_get(request, partner_id: str):
 def partner_patch(request, partner_id: str, payload: PartnerPatch):
     org = _partner(request, partner_id)
     check_if_match(request, org.etag)
-    return actions.update_partner(request.auth, org, **payload.dict(exclude_unset=True))
+    return actions.update_partner(
+        request.auth,
+        org,
+        if_match=request.headers.get("If-Match"),
+        **payload.dict(exclude_unset=True),
+    )
 
 
 @router.get("/partners/{partner_id}/users", response=OrgUserList)

@@ -35,7 +35,9 @@ class Organization(models.Model):
     id = IdField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     name = models.CharField(max_length=200)
-    name_key = models.CharField(max_length=200, editable=False)
+    # Byte-ordered so the prefix range (key <= name_key < key + U+FFFF) holds under any
+    # database collation (PostgreSQL clusters usually run a linguistic one).
+    name_key = BinaryOrderedCharField(max_length=200, editable=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
