@@ -22,7 +22,7 @@ from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization
 from channeldesk.tenancy.roles import Kind, Role, Status
-from channeldesk.tenancy.validation import raise_if, validate_address
+from channeldesk.tenancy.validation import SUBDIVISION_REQUIRED, raise_if, validate_address
 
 PROFILE_FIELDS = (
     "name",
@@ -61,7 +61,15 @@ def _check_profile(data: dict[str, Any], *, creating: bool) -> None:
         data["name"] = (data.get("name") or "").strip()[:200]
         if not data["name"]:
             errors.append(FieldError("name", _("Enter the customer name.")))
-    errors += validate_address(data, required=creating)
+    address_errors = validate_address(data, required=creating)
+    if (
+        not creating
+        and data.get("country") in SUBDIVISION_REQUIRED
+        and not data.get("subdivision")
+        and not any(e.field in ("country", "subdivision") for e in address_errors)
+    ):
+        address_errors.append(FieldError("subdivision", _("Choose the province/state.")))
+    errors += address_errors
     lang = data.get("default_language")
     if lang is not None and lang not in cat.keys("languages"):
         errors.append(FieldError("default_language", _("Unknown language.")))

@@ -170,6 +170,7 @@ def _page_context(request, account, **extra) -> dict:
 
 def _panel(request, account, partial: str, **extra) -> HttpResponse:
     """The HTMX answer of a panel action: the panel re-rendered in place."""
+    account.refresh_from_db()  # the action changed (and re-read) its own copy
     return render(
         request, f"accounts/detail.html#{partial}", _page_context(request, account, **extra)
     )
