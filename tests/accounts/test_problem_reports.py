@@ -144,3 +144,22 @@ def test_problem_report_email_body_is_translated(world, lang, word, smtp_server,
     actions.file_problem_report(world.actor("member"), acc, subject="S", description="D")
     deliver()
     assert word in body_of(smtp_server.to("c@example.test")[0])
+
+
+def test_idempotency_key_files_a_report_once(world, api_as, smtp_server, deliver):
+    _contacts(world)
+    acc = world.a.customer
+    api = api_as(world.members["member"])
+    body = {"subject": "Once", "description": "Only once please"}
+    first = api.post(f"/accounts/{acc.id}/problem-reports", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api.post(f"/accounts/{acc.id}/problem-reports", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    other = api.post(
+        f"/accounts/{acc.id}/problem-reports",
+        {**body, "subject": "Changed"},
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    assert other.status_code == 422
+    assert ProblemReport.objects.filter(account=acc).count() == 1
+    assert deliver() == 3  # one e-mail per support contact, not six

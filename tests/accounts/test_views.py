@@ -274,3 +274,21 @@ def test_deactivate_and_delete_need_the_typed_account_name(world, web_as):
     assert Organization.objects.get(id=acc.id).status == "deactivated"
     r = c.post(f"/accounts/{acc.id}/reactivate", follow=True)
     assert Organization.objects.get(id=acc.id).status == "active"
+
+
+def test_account_page_query_budget(world, web_as, django_assert_max_num_queries):
+    acc = world.a.customer
+    actor = world.actor("account_admin")
+    for i in range(15):
+        actions.add_support_contact(
+            actor, acc, name=f"C{i}", email=f"c{i}@example.test", role="administrator"
+        )
+    for key in ("softphone", "meetings", "collaboration", "single_sign_on"):
+        actions.set_integration(actor, acc, key, enabled=True)
+    for i in range(10):
+        actions.file_problem_report(world.actor("member"), acc, subject=f"S{i}", description="d")
+    c = web_as(world.members["account_admin"])
+    c.get(f"/accounts/{acc.id}/")  # warm the catalog cache
+    with django_assert_max_num_queries(20):
+        r = c.get(f"/accounts/{acc.id}/")
+    assert r.status_code == 200
