@@ -6,6 +6,7 @@ import pytest
 
 from channeldesk.accounts import actions
 from channeldesk.accounts.models import ProblemReport
+from channeldesk.audit.models import AuditEvent
 from channeldesk.notifications.models import OutboxEmail
 from tests import factories
 from tests.conftest import body_of
@@ -163,3 +164,42 @@ def test_idempotency_key_files_a_report_once(world, api_as, smtp_server, deliver
     assert other.status_code == 422
     assert ProblemReport.objects.filter(account=acc).count() == 1
     assert deliver() == 3  # one e-mail per support contact, not six
+
+
+def test_operator_support_resolves_reports(world, api_as, web_as):
+    acc = world.a.customer
+    report = actions.file_problem_report(
+        world.actor("member"), acc, subject="Fax is down", description="d"
+    )
+    assert (
+        api_as(world.members["partner_admin"])
+        .post(f"/problem-reports/{report.id}/resolve")
+        .status_code
+        == 403
+    )
+    assert (
+        api_as(world.members["b_partner_admin"])
+        .post(f"/problem-reports/{report.id}/resolve")
+        .status_code
+        == 404
+    )
+    support = api_as(world.members["operator_support"])
+    r = support.post(f"/problem-reports/{report.id}/resolve")
+    assert r.status_code == 200 and r.json()["status"] == "resolved"
+    assert support.post(f"/problem-reports/{report.id}/resolve").status_code == 409
+    assert AuditEvent.objects.filter(action="account.problem_report_resolved").count() == 1
+    # In the UI the queue offers the button to operator support only.
+    other = actions.file_problem_report(world.actor("member"), acc, subject="Open", description="d")
+    c = web_as(world.members["operator_support"])
+    html = c.get("/accounts/problem-reports/").content.decode()
+    assert "Mark as resolved" in html and "Resolved" in html
+    assert "Mark as resolved" not in (
+        web_as(world.members["partner_admin"]).get("/accounts/problem-reports/").content.decode()
+    )
+    r = c.post(f"/accounts/problem-reports/{other.id}/resolve", follow=True)
+    assert "marked as resolved" in r.content.decode()
+    other.refresh_from_db()
+    assert (
+        other.status == "resolved"
+        and other.resolved_by == world.members["operator_support"].user.email
+    )

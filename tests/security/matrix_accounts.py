@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from channeldesk.accounts.models import SupportContact
+from channeldesk.accounts.models import ProblemReport, SupportContact
 from tests.security.matrix import (
     ANY,
     CUSTOMER_ADMIN,
@@ -39,6 +39,10 @@ def contact_id(world, target, principal) -> str:
     return SupportContact.objects.create(
         account=target, name="Matrix Contact", email="matrix@example.test", role="other"
     ).id
+
+
+def report_id(world, target, principal) -> str:
+    return ProblemReport.objects.create(account=target, subject="Matrix", description="d").id
 
 
 def confirm(world, target, principal) -> dict:
@@ -157,6 +161,14 @@ ENTRIES: list[Entry] = [
         build=path(f"{API}/problem-reports"),
         note="each sees the reports within reach (customer users without view: their own)",
     ),
+    Entry(
+        "POST",
+        f"{API}/problem-reports/{{report_id}}/resolve",
+        grant(OPERATOR, ANY),
+        target="customer",
+        build=path(f"{API}/problem-reports/{{rid}}/resolve", rid=report_id),
+        note="operator support handles problem reports",
+    ),
     # ---- pages ----
     Entry(
         "GET",
@@ -233,6 +245,13 @@ ENTRIES: list[Entry] = [
         "accounts:problem-report-queue",
         grant(EVERYONE),
         build=path("/accounts/problem-reports/"),
+    ),
+    Entry(
+        "POST",
+        "accounts:problem-report-resolve",
+        grant(OPERATOR, ANY),
+        target="customer",
+        build=path("/accounts/problem-reports/{rid}/resolve", rid=report_id),
     ),
     Entry(
         "POST",

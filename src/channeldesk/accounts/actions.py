@@ -498,6 +498,27 @@ def file_problem_report(
     return report
 
 
+@transaction.atomic
+def resolve_problem_report(actor: Actor, report: ProblemReport) -> ProblemReport:
+    """Operator support marks a report as handled (once: a second time is a 409)."""
+    permissions.require(actor, "problem_report.handle", report.account)
+    now = timezone.now()
+    done = ProblemReport.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=actor.label
+    )
+    if not done:
+        raise Conflict(_("This problem report is already resolved."))
+    report.refresh_from_db()
+    record(
+        actor,
+        "account.problem_report_resolved",
+        organization=report.account,
+        target=report,
+        changes={"status": {"before": "open", "after": "resolved"}},
+    )
+    return report
+
+
 # ---- lifecycle -----------------------------------------------------------------------------
 
 RESTORE_WINDOW = dt.timedelta(days=30)

@@ -270,3 +270,10 @@ def problem_report_all(
         "items": [queries.report_out(r) for r in page.items],
         "next_cursor": page.next_cursor,
     }
+
+
+@router.post("/problem-reports/{report_id}/resolve", response=ProblemReportOut)
+def problem_report_resolve(request, report_id: str):
+    """Operator support marks a report as handled; already resolved -> 409."""
+    report = queries.get_problem_report(request.auth, report_id)
+    return queries.report_out(actions.resolve_problem_report(request.auth, report))

@@ -94,6 +94,9 @@ class ProblemReport(models.Model):
     description = models.TextField(max_length=5000)
     integration = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Operator support handles reports: open until resolved.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=254, blank=True)
 
     tenant_field = "account"
 
@@ -101,6 +104,10 @@ class ProblemReport(models.Model):
         indexes = [
             models.Index(fields=["account", "id"], name="problem_report_account"),
         ]
+
+    @property
+    def status(self) -> str:
+        return "resolved" if self.resolved_at else "open"
 
     def __str__(self) -> str:
         return self.subject

@@ -139,5 +139,16 @@ def report_out(r: ProblemReport, lang: str | None = None) -> dict:
         if r.integration
         else None,
         "reporter": {"name": r.reporter_name, "email": r.reporter_email},
+        "status": r.status,
         "created_at": r.created_at,
+        "resolved_at": r.resolved_at,
     }
+
+
+def get_problem_report(actor: Actor, report_id: str) -> ProblemReport:
+    return reach.get_visible(
+        actor,
+        ProblemReport,
+        report_id,
+        qs=reach.visible(actor, ProblemReport).select_related("account"),
+    )

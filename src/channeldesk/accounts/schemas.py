@@ -170,7 +170,9 @@ class ProblemReportOut(Schema):
     integration: str | None
     integration_name: str | None
     reporter: Reporter
+    status: str = Field(description="open | resolved")
     created_at: dt.datetime
+    resolved_at: dt.datetime | None
 
 
 class ProblemReportList(Schema):

@@ -7,6 +7,11 @@ account_patterns = [
     path("new", views.account_create, name="create"),
     path("subdivisions", views.subdivisions, name="subdivisions"),
     path("problem-reports/", views.problem_report_queue, name="problem-report-queue"),
+    path(
+        "problem-reports/<str:report_id>/resolve",
+        views.problem_report_resolve,
+        name="problem-report-resolve",
+    ),
     path("<str:account_id>/", views.account_detail, name="detail"),
     path("<str:account_id>/info", views.account_info, name="info"),
     path("<str:account_id>/edit", views.account_edit, name="edit"),

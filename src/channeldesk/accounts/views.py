@@ -414,6 +414,7 @@ def problem_report_queue(request):
         "accounts/problem_reports.html",
         {
             "account": None,
+            "can_handle": permissions.can(request.actor, "problem_report.handle"),
             "page": _keyset_page(request, qs),
             "query_without_cursor": _query_without_cursor(request),
         },
@@ -434,6 +435,21 @@ def _keyset_page(request, qs):
     for r in page.items:
         r.integration_name = cat.name("integrations", r.integration) if r.integration else ""
     return page
+
+
+@require_POST
+@actor_required
+def problem_report_resolve(request, report_id: str):
+    report = queries.get_problem_report(request.actor, report_id)
+    try:
+        actions.resolve_problem_report(request.actor, report)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Problem report marked as resolved."))
+    return redirect("accounts:problem-report-queue")
 
 
 # ---- lifecycle ---------------------------------------------------------------------------
