@@ -1,22 +1,28 @@
-"""Customer account actions: create and edit the profile (lifecycle and panels extend this)."""
+"""Customer account actions: profile, support contacts, integrations and privileges, call
+services, problem reports and the lifecycle (deactivate, reactivate, delete, restore, purge)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channeldesk.accounts.models import Account
+from channeldesk.accounts.models import Account, AccountIntegration, ProblemReport, SupportContact
 from channeldesk.audit.events import diff, record
 from channeldesk.catalog.catalog import current
-from channeldesk.core.errors import FieldError, ValidationFailed
+from channeldesk.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from channeldesk.notifications.outbox import queue_email
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization
 from channeldesk.tenancy.roles import Kind, Role, Status
-from channeldesk.tenancy.validation import raise_if, validate_address
+from channeldesk.tenancy.validation import SUBDIVISION_REQUIRED, raise_if, validate_address
 
 PROFILE_FIELDS = (
     "name",
@@ -55,7 +61,15 @@ def _check_profile(data: dict[str, Any], *, creating: bool) -> None:
         data["name"] = (data.get("name") or "").strip()[:200]
         if not data["name"]:
             errors.append(FieldError("name", _("Enter the customer name.")))
-    errors += validate_address(data, required=creating)
+    address_errors = validate_address(data, required=creating)
+    if (
+        not creating
+        and data.get("country") in SUBDIVISION_REQUIRED
+        and not data.get("subdivision")
+        and not any(e.field in ("country", "subdivision") for e in address_errors)
+    ):
+        address_errors.append(FieldError("subdivision", _("Choose the province/state.")))
+    errors += address_errors
     lang = data.get("default_language")
     if lang is not None and lang not in cat.keys("languages"):
         errors.append(FieldError("default_language", _("Unknown language.")))
@@ -121,6 +135,7 @@ def update_account(actor: Actor, account: Account, **data: Any) -> Account:
         if actor.role not in (Role.OPERATOR_ADMIN, "system"):
             raise ValidationFailed.field("billing_customer_number", _("This field is read-only."))
     permissions.require(actor, "account.edit", account)
+    _not_deleted(account)
     data = {k: v for k, v in data.items() if v is not None and k not in READ_ONLY_FIELDS}
     merged = {
         "country": account.country,
@@ -148,40 +163,475 @@ def languages() -> list[tuple[str, str]]:
     return list(settings.LANGUAGES)
 
 
-def _clean_contact(name: str, email: str, role: str) -> tuple[str, str, str]:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
+def _lock(account: Organization) -> Organization:
+    """Re-read the account row under a lock: invariants over the account's contacts and
+    integrations are checked and changed by one request at a time."""
+    return Organization.objects.select_for_update().get(pk=account.pk)
 
-    from channeldesk.accounts.models import SupportContact
 
+def _not_deleted(account: Organization) -> None:
+    if account.status == Status.DELETED:
+        raise Conflict(_("This account is deleted. Restore it before changing it."))
+
+
+# ---- support contacts ----------------------------------------------------------------------
+
+
+def _clean_contact(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate the given contact fields (only those present) and normalise them."""
     errors: list[FieldError] = []
-    name = (name or "").strip()[:200]
-    email = (email or "").strip().lower()
-    if not name:
-        errors.append(FieldError("name", _("Enter a name.")))
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors.append(FieldError("email", _("Enter a valid e-mail address.")))
-    if role not in SupportContact.Role.values:
-        errors.append(FieldError("role", _("Choose Administrator, Site admin or Other.")))
+    out: dict[str, Any] = {}
+    if "name" in data:
+        out["name"] = (data["name"] or "").strip()[:200]
+        if not out["name"]:
+            errors.append(FieldError("name", _("Enter a name.")))
+    if "email" in data:
+        out["email"] = (data["email"] or "").strip().lower()
+        try:
+            validate_email(out["email"])
+        except ValidationError:
+            errors.append(FieldError("email", _("Enter a valid e-mail address.")))
+    if "role" in data:
+        out["role"] = data["role"]
+        if out["role"] not in SupportContact.Role.values:
+            errors.append(FieldError("role", _("Choose Administrator, Site admin or Other.")))
+    if "language" in data:
+        out["language"] = data["language"] or ""
+        if out["language"] and out["language"] not in current().keys("languages"):
+            errors.append(FieldError("language", _("Unknown language.")))
     raise_if(errors)
-    return name, email, role
+    return out
 
 
 @transaction.atomic
-def add_support_contact(actor: Actor, account: Organization, *, name: str, email: str, role: str):
+def add_support_contact(
+    actor: Actor,
+    account: Organization,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    language: str = "",
+) -> SupportContact:
     """Add a support contact (problem reports of the account are e-mailed to it)."""
-    from channeldesk.accounts.models import SupportContact
-
     permissions.require(actor, "contacts.manage", account)
-    name, email, role = _clean_contact(name, email, role)
-    contact = SupportContact.objects.create(account=account, name=name, email=email, role=role)
+    _not_deleted(account)
+    data = _clean_contact({"name": name, "email": email, "role": role, "language": language})
+    contact = SupportContact.objects.create(account=account, **data)
     record(
         actor,
         "account.support_contact_added",
         organization=account,
         target=contact,
-        changes={"name": name, "email": email, "role": role},
+        changes=data,
     )
     return contact
+
+
+def _last_administrator(contact: SupportContact) -> bool:
+    return (
+        contact.role == SupportContact.Role.ADMINISTRATOR
+        and not SupportContact.objects.filter(
+            account_id=contact.account_id, role=SupportContact.Role.ADMINISTRATOR
+        )
+        .exclude(pk=contact.pk)
+        .exists()
+    )
+
+
+def _last_admin_message() -> str:
+    return _(
+        "This is the account's last Administrator support contact. Add another Administrator "
+        "first: at least one must always remain."
+    )
+
+
+@transaction.atomic
+def update_support_contact(actor: Actor, contact: SupportContact, **data: Any) -> SupportContact:
+    """Change a contact's name, e-mail, role or language; the last Administrator keeps its
+    role (409)."""
+    account = contact.account
+    permissions.require(actor, "contacts.manage", account)
+    _not_deleted(account)
+    _lock(account)
+    contact = SupportContact.objects.get(pk=contact.pk)
+    data = _clean_contact({k: v for k, v in data.items() if v is not None})
+    if data.get("role", contact.role) != SupportContact.Role.ADMINISTRATOR and _last_administrator(
+        contact
+    ):
+        raise Conflict(_last_admin_message())
+    before = {f: getattr(contact, f) for f in data}
+    for k, v in data.items():
+        setattr(contact, k, v)
+    changes = diff(before, {f: getattr(contact, f) for f in data})
+    if changes:
+        contact.version += 1
+        contact.save()
+        record(
+            actor,
+            "account.support_contact_changed",
+            organization=account,
+            target=contact,
+            changes=changes,
+        )
+    return contact
+
+
+@transaction.atomic
+def remove_support_contact(actor: Actor, contact: SupportContact) -> None:
+    """Remove a contact; the last Administrator cannot be removed (409)."""
+    account = contact.account
+    permissions.require(actor, "contacts.manage", account)
+    _not_deleted(account)
+    _lock(account)
+    contact = SupportContact.objects.get(pk=contact.pk)
+    if _last_administrator(contact):
+        raise Conflict(_last_admin_message())
+    record(
+        actor,
+        "account.support_contact_removed",
+        organization=account,
+        target=contact,
+        changes={"name": contact.name, "email": contact.email, "role": contact.role},
+    )
+    contact.delete()
+
+
+# ---- integrations and privileges ---------------------------------------------------------
+
+
+def integration_states(account: Organization) -> dict[str, AccountIntegration]:
+    return {i.key: i for i in AccountIntegration.objects.filter(account=account)}
+
+
+@transaction.atomic
+def set_integration(
+    actor: Actor,
+    account: Organization,
+    key: str,
+    *,
+    enabled: bool,
+    privileges: dict[str, bool] | None = None,
+) -> AccountIntegration:
+    """Switch an integration on or off, or change its privileges.
+
+    Enabling turns on every privilege the integration brings (then each has its own toggle);
+    disabling turns them off. A dependency that is off, a gateway onboarding that has not
+    completed, or an enabled integration depending on this one is a refusal (409) naming it.
+    """
+    cat = current()
+    entry = cat.get("integrations", key)
+    if entry is None:
+        raise NotFound(_("Unknown integration."))
+    permissions.require(actor, "integrations.manage", account)
+    _not_deleted(account)
+    account = _lock(account)
+    states = integration_states(account)
+    row = states.get(key) or AccountIntegration(account=account, key=key)
+    own_privileges = list(entry.get("privileges", []))
+    privileges = privileges or {}
+    unknown = [p for p in privileges if p not in own_privileges]
+    if unknown:
+        raise ValidationFailed.field(
+            f"privileges.{unknown[0]}",
+            _("%(integration)s has no privilege %(privilege)s.")
+            % {"integration": cat.name("integrations", key), "privilege": unknown[0]},
+        )
+    if not enabled and any(privileges.values()):
+        raise ValidationFailed.field(
+            "privileges", _("Privileges can only be on while the integration is enabled.")
+        )
+    name = cat.name("integrations", key)
+    if enabled and not row.enabled:
+        missing = [
+            cat.name("integrations", dep)
+            for dep in entry.get("depends_on", [])
+            if not (states.get(dep) and states[dep].enabled)
+        ]
+        if missing:
+            raise Conflict(
+                _("%(integration)s needs %(missing)s to be enabled first.")
+                % {"integration": name, "missing": ", ".join(missing)}
+            )
+        if entry.get("requires_gateway_onboarding") and not account.pbx_type:
+            raise Conflict(
+                _(
+                    "%(integration)s is available after the gateway onboarding of this account "
+                    "has been completed."
+                )
+                % {"integration": name}
+            )
+    if not enabled and row.enabled:
+        dependants = [
+            cat.name("integrations", e["key"])
+            for e in cat.entries("integrations")
+            if key in e.get("depends_on", []) and states.get(e["key"]) and states[e["key"]].enabled
+        ]
+        if dependants:
+            raise Conflict(
+                _("%(dependants)s depend on %(integration)s; turn them off first.")
+                % {"dependants": ", ".join(dependants), "integration": name}
+            )
+    before = {"enabled": row.enabled, "privileges": dict(row.privileges)}
+    if enabled:
+        current_privileges = (
+            {p: bool(row.privileges.get(p)) for p in own_privileges}
+            if row.enabled
+            else dict.fromkeys(own_privileges, True)
+        )
+        current_privileges.update({p: bool(v) for p, v in privileges.items()})
+    else:
+        current_privileges = dict.fromkeys(own_privileges, False)
+    row.enabled = enabled
+    row.privileges = current_privileges
+    after = {"enabled": row.enabled, "privileges": dict(row.privileges)}
+    if before != after:
+        row.save()
+        if before["enabled"] != enabled:
+            event = "account.integration_enabled" if enabled else "account.integration_disabled"
+        else:
+            event = "account.privileges_changed"
+        record(
+            actor,
+            event,
+            organization=account,
+            target_type="accounts.accountintegration",
+            target_id=key,
+            changes=diff(before, after),
+        )
+    return row
+
+
+# ---- call services -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_call_services(
+    actor: Actor, account: Organization, *, bandwidth_optimization: bool
+) -> Organization:
+    permissions.require(actor, "call_services.manage", account)
+    _not_deleted(account)
+    account = _lock(account)
+    if account.bandwidth_optimization != bandwidth_optimization:
+        before = account.bandwidth_optimization
+        account.bandwidth_optimization = bandwidth_optimization
+        account.version += 1
+        account.save(update_fields=["bandwidth_optimization", "version", "updated_at"])
+        record(
+            actor,
+            "account.call_services_changed",
+            organization=account,
+            target=account,
+            changes={"bandwidth_optimization": {"before": before, "after": bandwidth_optimization}},
+        )
+    return account
+
+
+# ---- problem reports -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_problem_report(
+    actor: Actor,
+    account: Organization,
+    *,
+    subject: str,
+    description: str,
+    integration: str | None = None,
+) -> ProblemReport:
+    """Store a customer user's problem report and e-mail it to every support contact of the
+    account, each in their language (the contact's own, else the account's default)."""
+    permissions.require(actor, "problem_report.create", account)
+    cat = current()
+    errors: list[FieldError] = []
+    subject = (subject or "").strip()
+    description = (description or "").strip()
+    integration = (integration or "").strip()
+    if not subject:
+        errors.append(FieldError("subject", _("Enter a subject.")))
+    elif len(subject) > 200:
+        errors.append(FieldError("subject", _("At most 200 characters.")))
+    if not description:
+        errors.append(FieldError("description", _("Describe the problem.")))
+    elif len(description) > 5000:
+        errors.append(FieldError("description", _("At most 5000 characters.")))
+    if integration and integration not in cat.keys("integrations"):
+        errors.append(FieldError("integration", _("Unknown integration.")))
+    raise_if(errors)
+    user = actor.user
+    report = ProblemReport.objects.create(
+        account=account,
+        reporter=user,
+        reporter_name=user.display_name if user else actor.label,
+        reporter_email=user.email if user else "",
+        subject=subject,
+        description=description,
+        integration=integration,
+    )
+    contacts = list(SupportContact.objects.filter(account=account).order_by("id"))
+    for contact in contacts:
+        language = contact.language or account.default_language
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        queue_email(
+            to=contact.email,
+            template="problem_report",
+            context={
+                "contact": contact,
+                "account": account,
+                "report": report,
+                "integration_name": cat.name("integrations", integration, language)
+                if integration
+                else "",
+                "link": f"{settings.BASE_URL}/accounts/{account.id}/problem-reports",
+            },
+            language=language,
+            organization=account,
+        )
+    record(
+        actor,
+        "account.problem_reported",
+        organization=account,
+        target=report,
+        changes={"subject": subject, "integration": integration, "recipients": len(contacts)},
+    )
+    return report
+
+
+@transaction.atomic
+def resolve_problem_report(actor: Actor, report: ProblemReport) -> ProblemReport:
+    """Operator support marks a report as handled (once: a second time is a 409)."""
+    permissions.require(actor, "problem_report.handle", report.account)
+    now = timezone.now()
+    done = ProblemReport.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=actor.label
+    )
+    if not done:
+        raise Conflict(_("This problem report is already resolved."))
+    report.refresh_from_db()
+    record(
+        actor,
+        "account.problem_report_resolved",
+        organization=report.account,
+        target=report,
+        changes={"status": {"before": "open", "after": "resolved"}},
+    )
+    return report
+
+
+# ---- lifecycle -----------------------------------------------------------------------------
+
+RESTORE_WINDOW = dt.timedelta(days=30)
+
+
+def _set_status(
+    actor: Actor,
+    account: Organization,
+    action: str,
+    event: str,
+    *,
+    to: str,
+    allowed_from: tuple[str, ...],
+    conflict: str,
+    **extra: Any,
+) -> Organization:
+    permissions.require(actor, action, account)
+    account = _lock(account)
+    if account.status not in allowed_from:
+        raise Conflict(conflict)
+    before = account.status
+    now = timezone.now()
+    account.status = to
+    account.status_changed_at = now
+    for k, v in extra.items():
+        setattr(account, k, now if v == "now" else v)
+    account.version += 1
+    account.save()
+    record(
+        actor,
+        event,
+        organization=account,
+        target=account,
+        changes={"status": {"before": before, "after": to}},
+    )
+    return account
+
+
+@transaction.atomic
+def deactivate_account(actor: Actor, account: Organization) -> Organization:
+    """Deactivate: the account's users can no longer sign in and their tokens stop at once
+    (identity only lets members of active organizations act)."""
+    return _set_status(
+        actor,
+        account,
+        "account.deactivate",
+        "account.deactivated",
+        to=Status.DEACTIVATED,
+        allowed_from=(Status.ACTIVE,),
+        conflict=_("Only an active account can be deactivated."),
+    )
+
+
+@transaction.atomic
+def reactivate_account(actor: Actor, account: Organization) -> Organization:
+    return _set_status(
+        actor,
+        account,
+        "account.deactivate",
+        "account.reactivated",
+        to=Status.ACTIVE,
+        allowed_from=(Status.DEACTIVATED,),
+        conflict=_("Only a deactivated account can be reactivated."),
+    )
+
+
+@transaction.atomic
+def delete_account(actor: Actor, account: Organization) -> Organization:
+    """Soft delete: restorable for 30 days, then purged."""
+    return _set_status(
+        actor,
+        account,
+        "account.delete",
+        "account.deleted",
+        to=Status.DELETED,
+        allowed_from=(Status.ACTIVE, Status.DEACTIVATED),
+        conflict=_("This account is already deleted."),
+        deleted_at="now",
+    )
+
+
+def _status_before_deletion(account: Organization) -> str:
+    from channeldesk.audit.models import AuditEvent
+
+    event = (
+        AuditEvent.objects.filter(
+            organization=account, action="account.deleted", target_id=account.id
+        )
+        .order_by("-id")
+        .first()
+    )
+    before = (event.changes.get("status") or {}).get("before") if event else None
+    return before if before in (Status.ACTIVE, Status.DEACTIVATED) else Status.ACTIVE
+
+
+@transaction.atomic
+def restore_account(actor: Actor, account: Organization) -> Organization:
+    """Undo a deletion within 30 days; the account returns to its status before deletion."""
+    permissions.require(actor, "account.delete", account)
+    locked = _lock(account)
+    if locked.status != Status.DELETED:
+        raise Conflict(_("Only a deleted account can be restored."))
+    if locked.purged_at or (
+        locked.deleted_at and timezone.now() - locked.deleted_at > RESTORE_WINDOW
+    ):
+        raise Conflict(_("The 30-day restore window of this account has passed."))
+    return _set_status(
+        actor,
+        locked,
+        "account.delete",
+        "account.restored",
+        to=_status_before_deletion(locked),
+        allowed_from=(Status.DELETED,),
+        conflict=_("Only a deleted account can be restored."),
+        deleted_at=None,
+    )

@@ -46,3 +46,49 @@ class AccountForm(forms.Form):
                 choices=cat.choices("platforms"),
                 initial=cat.default_platform(),
             )
+
+
+class SupportContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"))
+    language = forms.ChoiceField(label=_("E-mail language"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from channeldesk.accounts.models import SupportContact
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = SupportContact.Role.choices
+        self.fields["language"].choices = [
+            ("", _("Account default")),
+            *current().choices("languages"),
+        ]
+
+
+class ProblemReportForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=5000, widget=forms.Textarea)
+    integration = forms.ChoiceField(label=_("Affected integration"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["integration"].choices = [
+            ("", _("None / not sure")),
+            *current().choices("integrations"),
+        ]
+
+
+class ConfirmNameForm(forms.Form):
+    """Typed confirmation of a dangerous action (quality.md 12)."""
+
+    confirm_name = forms.CharField(label=_("Type the account name to confirm"), max_length=200)
+
+    def __init__(self, *args, expected: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_confirm_name(self) -> str:
+        value = self.cleaned_data["confirm_name"].strip()
+        if value != self.expected:
+            raise forms.ValidationError(_("The name you typed does not match the account name."))
+        return value

@@ -39,7 +39,8 @@ class SupportContact(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices)
-    language = models.CharField(max_length=8, blank=True)
+    language = models.CharField(max_length=8, blank=True)  # empty: the account's default
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     tenant_field = "account"
@@ -49,3 +50,64 @@ class SupportContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.id}-{self.version}"'
+
+
+class AccountIntegration(models.Model):
+    """An integration of the catalog switched on (or off again) for an account, with the state
+    of each of its privileges. No row: never enabled."""
+
+    id = IdField()
+    account = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="integrations")
+    key = models.CharField(max_length=50)
+    enabled = models.BooleanField(default=False)
+    privileges = models.JSONField(default=dict, blank=True)  # {privilege key: bool}
+    updated_at = models.DateTimeField(auto_now=True)
+
+    tenant_field = "account"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="account_integration_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.key}"
+
+
+class ProblemReport(models.Model):
+    """A problem a customer user reports; e-mailed to every support contact of the account."""
+
+    id = IdField()
+    account = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="problem_reports"
+    )
+    reporter = models.ForeignKey(
+        "identity.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reporter_name = models.CharField(max_length=200, blank=True)
+    reporter_email = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=200)
+    description = models.TextField(max_length=5000)
+    integration = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Operator support handles reports: open until resolved.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=254, blank=True)
+
+    tenant_field = "account"
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "id"], name="problem_report_account"),
+        ]
+
+    @property
+    def status(self) -> str:
+        return "resolved" if self.resolved_at else "open"
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
-from channeldesk.accounts.models import Account
-from channeldesk.catalog.catalog import current
-from channeldesk.tenancy import reach
+from channeldesk.accounts.models import Account, AccountIntegration, ProblemReport, SupportContact
+from channeldesk.catalog.catalog import current, localized
+from channeldesk.core.errors import Forbidden
+from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.actor import Actor
-from channeldesk.tenancy.models import search_key
+from channeldesk.tenancy.models import Organization, search_key
 from channeldesk.tenancy.roles import Kind
 
 
@@ -28,7 +31,7 @@ def get_account(actor: Actor, account_id: str) -> Account:
     return reach.get_visible(actor, Account, account_id)
 
 
-def account_out(account: Account, parent=None) -> dict:
+def account_out(account: Organization, parent=None) -> dict:
     """The API representation; `parent` may be passed preloaded to avoid a query per row."""
     parent = parent if parent is not None else account.parent
     cat = current()
@@ -60,3 +63,92 @@ def account_out(account: Account, parent=None) -> dict:
         if parent and parent.kind != Kind.OPERATOR
         else None,
     }
+
+
+def support_contacts(actor: Actor, account: Organization) -> QuerySet[SupportContact]:
+    return reach.visible(actor, SupportContact).filter(account=account)
+
+
+def get_support_contact(actor: Actor, account: Organization, contact_id: str) -> SupportContact:
+    return reach.get_visible(actor, SupportContact, contact_id, qs=support_contacts(actor, account))
+
+
+def contact_out(c: SupportContact) -> dict:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "email": c.email,
+        "role": c.role,
+        "language": c.language,
+        "created_at": c.created_at,
+        "etag": c.etag,
+    }
+
+
+def integrations(account: Organization, lang: str | None = None) -> list[dict[str, Any]]:
+    """Every catalog integration with its state on `account` (names in `lang`)."""
+    cat = current()
+    states = {i.key: i for i in AccountIntegration.objects.filter(account=account)}
+    out = []
+    for e in cat.entries("integrations"):
+        row = states.get(e["key"])
+        enabled = bool(row and row.enabled)
+        own = list(e.get("privileges", []))
+        privileges = {p: bool(enabled and row and row.privileges.get(p)) for p in own}
+        missing = [d for d in e.get("depends_on", []) if not (states.get(d) and states[d].enabled)]
+        out.append(
+            {
+                "key": e["key"],
+                "name": localized(e["name"], lang),
+                "kind": e["kind"],
+                "enabled": enabled,
+                "privileges": privileges,
+                "privilege_names": {p: cat.name("privileges", p, lang) for p in own},
+                "depends_on": list(e.get("depends_on", [])),
+                "requires_gateway_onboarding": bool(e.get("requires_gateway_onboarding")),
+                "missing": [cat.name("integrations", d, lang) for d in missing],
+                "needs_onboarding": bool(e.get("requires_gateway_onboarding"))
+                and not account.pbx_type,
+            }
+        )
+    return out
+
+
+def problem_reports(actor: Actor, account: Organization | None = None) -> QuerySet[ProblemReport]:
+    """Reports the actor may list: with problem_report.view all of its reach (or of `account`);
+    a customer user who may only file reports sees their own."""
+    qs = reach.visible(actor, ProblemReport)
+    if account is not None:
+        qs = qs.filter(account=account)
+    if permissions.can(actor, "problem_report.view", account):
+        return qs
+    if permissions.can(actor, "problem_report.create", account) and actor.user is not None:
+        return qs.filter(reporter=actor.user)
+    raise Forbidden("You are not allowed to see problem reports.")
+
+
+def report_out(r: ProblemReport, lang: str | None = None) -> dict:
+    cat = current()
+    return {
+        "id": r.id,
+        "account": {"id": r.account.id, "name": r.account.name},
+        "subject": r.subject,
+        "description": r.description,
+        "integration": r.integration or None,
+        "integration_name": cat.name("integrations", r.integration, lang)
+        if r.integration
+        else None,
+        "reporter": {"name": r.reporter_name, "email": r.reporter_email},
+        "status": r.status,
+        "created_at": r.created_at,
+        "resolved_at": r.resolved_at,
+    }
+
+
+def get_problem_report(actor: Actor, report_id: str) -> ProblemReport:
+    return reach.get_visible(
+        actor,
+        ProblemReport,
+        report_id,
+        qs=reach.visible(actor, ProblemReport).select_related("account"),
+    )

@@ -79,3 +79,102 @@ class AccountOut(Schema):
 class AccountList(Schema):
     items: list[AccountOut]
     next_cursor: str | None
+
+
+class SupportContactIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    role: str = Field(max_length=20, description="administrator | site_admin | other")
+    language: str = Field(
+        default="", max_length=8, description="e-mail language; empty: the account's default"
+    )
+
+
+class SupportContactPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    role: str | None = Field(default=None, max_length=20)
+    language: str | None = Field(default=None, max_length=8)
+
+
+class SupportContactOut(Schema):
+    id: str
+    name: str
+    email: str
+    role: str
+    language: str
+    created_at: dt.datetime
+    etag: str
+
+
+class SupportContactList(Schema):
+    items: list[SupportContactOut]
+    next_cursor: str | None
+
+
+class IntegrationOut(Schema):
+    key: str
+    name: str
+    kind: str
+    enabled: bool
+    privileges: dict[str, bool]
+    privilege_names: dict[str, str]
+    depends_on: list[str]
+    requires_gateway_onboarding: bool
+
+
+class IntegrationList(Schema):
+    items: list[IntegrationOut]
+    next_cursor: str | None
+
+
+class IntegrationPut(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool
+    privileges: dict[str, bool] | None = Field(default=None, max_length=50)
+
+
+class CallServices(Schema):
+    bandwidth_optimization: bool
+
+
+class CallServicesPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    bandwidth_optimization: bool
+
+
+class ProblemReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(max_length=200)
+    description: str = Field(max_length=5000)
+    integration: str | None = Field(default=None, max_length=50)
+
+
+class Reporter(Schema):
+    name: str
+    email: str
+
+
+class ProblemReportOut(Schema):
+    id: str
+    account: PartnerRef
+    subject: str
+    description: str
+    integration: str | None
+    integration_name: str | None
+    reporter: Reporter
+    status: str = Field(description="open | resolved")
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+class ProblemReportList(Schema):
+    items: list[ProblemReportOut]
+    next_cursor: str | None

@@ -104,8 +104,42 @@ class Catalog:
         return Decimal(str(entry[field]))
 
 
+def _check_name(where: str, name: Any) -> None:
+    if isinstance(name, dict):
+        missing = [lang for lang in REQUIRED_LANGS if not name.get(lang)]
+        if missing:
+            raise CatalogError(f"{where}: name lacks {', '.join(missing)}")
+        if not all(isinstance(v, str) for v in name.values()):
+            raise CatalogError(f"{where}: every name must be text")
+    elif not isinstance(name, str) or not name:
+        raise CatalogError(f"{where}: needs a name")
+
+
+def _check_entries(section: str, entries: list[Any]) -> None:
+    seen: set[str] = set()
+    for i, e in enumerate(entries):
+        where = f"{section}[{i}]"
+        if not isinstance(e, dict) or not isinstance(e.get("key"), str) or not e["key"]:
+            raise CatalogError(f"{where}: every entry needs a 'key'")
+        where = f"{section}.{e['key']}"
+        if e["key"] in seen:
+            raise CatalogError(f"{where}: duplicate key")
+        seen.add(e["key"])
+        _check_name(where, e.get("name"))
+
+
+def _string_list(where: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogError(f"{where} must be a list of keys")
+    return value
+
+
 def validate(doc: Any) -> dict[str, Any]:
     """Check a catalog document; raise CatalogError naming the first bad entry."""
+    import pycountry
+
     if not isinstance(doc, dict):
         raise CatalogError("the catalog must be a mapping")
     required = ("regions", "languages", "business_types", "platforms", "integrations", "products")
@@ -113,40 +147,60 @@ def validate(doc: Any) -> dict[str, Any]:
         if not isinstance(doc.get(section), list) or not doc[section]:
             raise CatalogError(f"section '{section}' is missing or empty")
     for section, entries in doc.items():
-        if not isinstance(entries, list):
-            continue
-        seen: set[str] = set()
-        for i, e in enumerate(entries):
-            where = f"{section}[{i}]"
-            if not isinstance(e, dict) or not isinstance(e.get("key"), str) or not e["key"]:
-                raise CatalogError(f"{where}: every entry needs a 'key'")
-            where = f"{section}.{e['key']}"
-            if e["key"] in seen:
-                raise CatalogError(f"{where}: duplicate key")
-            seen.add(e["key"])
-            name = e.get("name")
-            if isinstance(name, dict):
-                missing = [lang for lang in REQUIRED_LANGS if not name.get(lang)]
-                if missing:
-                    raise CatalogError(f"{where}: name lacks {', '.join(missing)}")
-            elif not isinstance(name, str) or not name:
-                raise CatalogError(f"{where}: needs a name")
-    integrations = {e["key"] for e in doc["integrations"]}
+        if isinstance(entries, list):
+            _check_entries(section, entries)
+    languages = {e["key"] for e in doc["languages"]}
+    missing_langs = [lang for lang in REQUIRED_LANGS if lang not in languages]
+    if missing_langs:
+        raise CatalogError(f"languages: {', '.join(missing_langs)} must be offered")
+    regions = {e["key"] for e in doc["regions"]}
+    for r in doc["regions"]:
+        for code in _string_list(f"regions.{r['key']}: countries", r.get("countries")):
+            if pycountry.countries.get(alpha_2=code) is None:
+                raise CatalogError(f"regions.{r['key']}: unknown country code '{code}'")
+    if doc.get("default_region") is not None and doc["default_region"] not in regions:
+        raise CatalogError(f"default_region: unknown region '{doc['default_region']}'")
+    labels = doc.get("billing_number_labels", {})
+    if not isinstance(labels, dict):
+        raise CatalogError("billing_number_labels must be a mapping")
+    for key, label in labels.items():
+        _check_name(f"billing_number_labels.{key}", label)
+    for p in doc["platforms"]:
+        where = f"platforms.{p['key']}"
+        if p.get("kind") not in ("gateway", "sync"):
+            raise CatalogError(f"{where}: kind must be gateway or sync")
+        label = p.get("billing_number_label", "sap")
+        if labels and label not in labels:
+            raise CatalogError(f"{where}: unknown billing_number_label '{label}'")
+        pbx = p.get("pbx_types", [])
+        if not isinstance(pbx, list):
+            raise CatalogError(f"{where}: pbx_types must be a list")
+        _check_entries(f"{where}.pbx_types", pbx)
+    integrations = {e["key"]: e for e in doc["integrations"]}
     privileges = {e["key"] for e in doc.get("privileges", [])}
     for e in doc["integrations"]:
+        where = f"integrations.{e['key']}"
         if e.get("kind") not in ("vendor", "third_party"):
-            raise CatalogError(f"integrations.{e['key']}: kind must be vendor or third_party")
-        for dep in e.get("depends_on", []):
+            raise CatalogError(f"{where}: kind must be vendor or third_party")
+        if not isinstance(e.get("requires_gateway_onboarding", False), bool):
+            raise CatalogError(f"{where}: requires_gateway_onboarding must be true or false")
+        for dep in _string_list(f"{where}: depends_on", e.get("depends_on")):
             if dep not in integrations:
-                raise CatalogError(
-                    f"integrations.{e['key']}: depends on unknown integration '{dep}'"
-                )
-        for p in e.get("privileges", []):
+                raise CatalogError(f"{where}: depends on unknown integration '{dep}'")
+        for p in _string_list(f"{where}: privileges", e.get("privileges")):
             if p not in privileges:
-                raise CatalogError(f"integrations.{e['key']}: unknown privilege '{p}'")
-    for p in doc["platforms"]:
-        if p.get("kind") not in ("gateway", "sync"):
-            raise CatalogError(f"platforms.{p['key']}: kind must be gateway or sync")
+                raise CatalogError(f"{where}: unknown privilege '{p}'")
+    for key in integrations:
+        # A dependency cycle would make every integration on it impossible to enable.
+        todo = list(integrations[key].get("depends_on") or [])
+        seen: set[str] = set()
+        while todo:
+            dep = todo.pop()
+            if dep == key:
+                raise CatalogError(f"integrations.{key}: depends on itself (cycle)")
+            if dep not in seen:
+                seen.add(dep)
+                todo += integrations[dep].get("depends_on") or []
     for p in doc["products"]:
         if p.get("billing_period") not in ("monthly", "annual"):
             raise CatalogError(f"products.{p['key']}: billing_period must be monthly or annual")
@@ -200,16 +254,13 @@ def invalidate() -> None:
 
 @transaction.atomic
 def load(text: str, source: str = "") -> tuple[CatalogVersion, bool]:
-    """Validate and store a catalog; loading the same document again changes nothing."""
+    """Validate and store a catalog as a new version; loading the document that is already
+    current changes nothing (idempotent). Nothing is stored when it does not validate."""
     doc = parse(text)
     digest = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    existing = CatalogVersion.objects.filter(digest=digest).first()
-    latest = CatalogVersion.objects.order_by("-id").first()
-    if existing and latest and existing.id == latest.id:
-        return existing, False
-    if existing:
-        # Loading an older document again makes it current: it becomes the newest version.
-        existing.delete()
+    latest = CatalogVersion.objects.select_for_update().order_by("-id").first()
+    if latest is not None and latest.digest == digest:
+        return latest, False
     row = CatalogVersion.objects.create(digest=digest, source=source[:300], document=doc)
     transaction.on_commit(invalidate)
     return row, True

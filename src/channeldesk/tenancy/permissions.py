@@ -41,6 +41,7 @@ ACTIONS: dict[str, bool] = {
     "call_services.manage": True,
     "problem_report.create": True,
     "problem_report.view": False,
+    "problem_report.handle": True,
     "order_data.view": False,
     # onboarding
     "onboarding.view": False,
@@ -112,7 +113,8 @@ _PARTNER_AGENT = {
 
 ROLE_GRANTS: dict[str, frozenset[str]] = {
     Role.OPERATOR_ADMIN: frozenset(ACTIONS) - {"problem_report.create"},
-    Role.OPERATOR_SUPPORT: frozenset(_READS),
+    # Operator support reads everything and handles problem reports (product.md §2).
+    Role.OPERATOR_SUPPORT: frozenset(_READS | {"problem_report.handle"}),
     Role.PARTNER_ADMIN: frozenset(
         _PARTNER_AGENT
         | {

@@ -1,0 +1,114 @@
+"""Customer information through the API: validation rules and read-only fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from channeldesk.audit.models import AuditEvent
+from channeldesk.tenancy.models import Organization
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"country": "XX"}, "country"),
+        ({"country": "DEU"}, "country"),
+        ({"subdivision": "US-CA"}, "subdivision"),  # account is in DE
+        ({"postal_code": "1234"}, "postal_code"),  # DE: five digits
+        ({"country": "NL", "subdivision": "", "postal_code": "10115"}, "postal_code"),
+        ({"country": "US", "subdivision": "", "postal_code": "10001"}, "subdivision"),
+        ({"country": "GB", "subdivision": "", "postal_code": "12345"}, "postal_code"),
+        ({"country": "CA", "subdivision": "CA-ON", "postal_code": "12345"}, "postal_code"),
+        ({"name": "   "}, "name"),
+        ({"default_language": "xx"}, "default_language"),
+        ({"business_type": "piracy"}, "business_type"),
+    ],
+)
+def test_profile_validation_names_the_field(world, api_as, body, field):
+    acc = world.a.customer
+    before = Organization.objects.get(id=acc.id)
+    r = api_as(world.members["account_admin"]).patch(f"/accounts/{acc.id}", body)
+    assert r.status_code == 422, r.content
+    assert r.headers["Content-Type"].startswith("application/problem+json")
+    assert field in [e["field"] for e in r.json()["errors"]]
+    after = Organization.objects.get(id=acc.id)
+    assert (after.country, after.postal_code, after.name, after.version) == (
+        before.country,
+        before.postal_code,
+        before.name,
+        before.version,
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"country": "NL", "subdivision": "", "postal_code": "1012 AB"},
+        {"country": "US", "subdivision": "US-NY", "postal_code": "10001-1234"},
+        {"country": "GB", "subdivision": "", "postal_code": "SW1A 1AA"},
+        {"country": "CA", "subdivision": "CA-ON", "postal_code": "K1A 0B1"},
+        {"country": "AT", "subdivision": "AT-9", "postal_code": "1010"},
+        {"country": "CH", "subdivision": "", "postal_code": "8001"},
+        {"country": "BE", "subdivision": "", "postal_code": "1000"},
+        {"country": "FR", "subdivision": "", "postal_code": "75001"},
+        {"country": "DE", "subdivision": "DE-BY", "postal_code": "80331"},
+    ],
+)
+def test_valid_addresses_are_accepted(world, api_as, body):
+    acc = world.a.customer
+    r = api_as(world.members["partner_agent"]).patch(f"/accounts/{acc.id}", body)
+    assert r.status_code == 200, r.content
+    assert r.json()["country"] == body["country"]
+    assert r.json()["subdivision"] == body["subdivision"]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("id", "01ABC"),
+        ("cloud_region", "us-east"),
+        ("pbx_type", "mivoice_business"),
+        ("status", "deactivated"),
+        ("partner_id", "01ABC"),
+        ("billing_customer_number", "4711"),
+        ("created_at", "2020-01-01T00:00:00Z"),
+    ],
+)
+def test_read_only_fields_in_patch_are_refused_by_name(world, api_as, field, value):
+    acc = world.a.customer
+    r = api_as(world.members["partner_admin"]).patch(f"/accounts/{acc.id}", {field: value})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == field
+    after = Organization.objects.get(id=acc.id)
+    assert after.cloud_region == "eu-central" and after.status == "active"
+    assert after.billing_customer_number == "" and after.pbx_type == ""
+
+
+def test_operator_admin_sets_the_billing_customer_number(world, api_as):
+    acc = world.a.customer
+    r = api_as(world.members["operator_admin"]).patch(
+        f"/accounts/{acc.id}", {"billing_customer_number": "4711"}
+    )
+    assert r.status_code == 200
+    assert r.json()["billing_customer_number"] == "4711"
+    assert r.json()["billing_customer_number_label"] == "SAP customer number"
+
+
+def test_billing_number_label_follows_the_platform_and_language(world, api_as):
+    acc = world.a.customer
+    acc.platform = "cloud_connect"
+    acc.save()
+    api = api_as(world.members["account_admin"])
+    assert api.get(f"/accounts/{acc.id}").json()["billing_customer_number_label"] == (
+        "Billing customer number"
+    )
+
+
+def test_profile_edit_is_audited_with_before_and_after(world, api_as):
+    acc = world.a.customer
+    r = api_as(world.members["account_admin"]).patch(
+        f"/accounts/{acc.id}", {"city": "Hamburg", "postal_code": "20095"}
+    )
+    assert r.status_code == 200
+    event = AuditEvent.objects.get(organization=acc, action="account.updated")
+    assert event.changes["city"] == {"before": "Berlin", "after": "Hamburg"}

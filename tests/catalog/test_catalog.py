@@ -1,0 +1,205 @@
+"""The catalog: the default document, validation naming the bad entry, idempotent and
+versioned loading, translated names, `channeldesk catalog load`."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from channeldesk.catalog import catalog
+from channeldesk.catalog.catalog import DEFAULT_FILE, CatalogError, parse, validate
+from channeldesk.catalog.models import CatalogVersion
+
+
+@pytest.fixture
+def doc() -> dict:
+    return yaml.safe_load(DEFAULT_FILE.read_text())
+
+
+def test_default_catalog_is_valid_and_names_the_issue_entries(doc):
+    validate(copy.deepcopy(doc))
+    cat = catalog.Catalog(version=0, doc=doc)
+    vendor = {e["key"] for e in doc["integrations"] if e["kind"] == "vendor"}
+    third = {e["key"] for e in doc["integrations"] if e["kind"] == "third_party"}
+    assert {
+        "gateway",
+        "contact_center",
+        "collaboration",
+        "softphone",
+        "meetings",
+        "voice_assistant",
+        "call_control",
+    } <= vendor
+    assert {"single_sign_on", "directory_sync", "office_suite", "team_chat"} <= third
+    assert {"delegated_authentication", "allow_guest_access"} <= set(cat.keys("privileges"))
+    assert {"en", "de", "nl", "fr"} <= set(cat.keys("languages"))
+    assert cat.billing_number_label("cloud_gateway", "de") == "SAP-Kundennummer"
+    assert cat.billing_number_label("cloud_connect", "en") == "Billing customer number"
+    assert cat.region_for_country("NL") == "eu-west"
+    # YAML reads a bare NO as false: Norway must stay a country code.
+    assert "NO" in cat.get("regions", "eu-central")["countries"]
+    assert cat.region_for_country("ZA") == "eu-central"  # the default region
+    assert cat.platform_steps("smb_sync") == ["customer", "sync", "review"]
+    assert cat.pbx_types("cloud_gateway")[0]["key"] == "mivoice_business"
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "nl"])
+def test_every_name_is_translated(doc, lang):
+    def names(node):
+        if isinstance(node, dict):
+            if "key" in node and "name" in node:
+                yield node["key"], node["name"]
+            for v in node.values():
+                yield from names(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from names(v)
+
+    for key, name in names(doc):
+        assert isinstance(name, dict) and name.get(lang), f"{key} lacks {lang}"
+    cat = catalog.Catalog(version=0, doc=doc)
+    expected = {
+        "en": "Allow guest access",
+        "de": "Gastzugang erlauben",
+        "nl": "Gasttoegang toestaan",
+    }
+    assert cat.name("privileges", "allow_guest_access", lang) == expected[lang]
+
+
+def _broken(doc, change):
+    d = copy.deepcopy(doc)
+    change(d)
+    return d
+
+
+def _integration(d, key):
+    return next(e for e in d["integrations"] if e["key"] == key)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.pop("integrations"), "section 'integrations' is missing"),
+        (lambda d: d["regions"].append(d["regions"][0]), "regions.eu-central: duplicate key"),
+        (lambda d: d["business_types"].append({"name": "x"}), "business_types[9]: every entry"),
+        (
+            lambda d: _integration(d, "meetings")["name"].pop("nl"),
+            "integrations.meetings: name lacks nl",
+        ),
+        (
+            lambda d: _integration(d, "voice_assistant").update(depends_on=["fax"]),
+            "integrations.voice_assistant: depends on unknown integration 'fax'",
+        ),
+        (
+            lambda d: _integration(d, "meetings").update(privileges=["teleport"]),
+            "integrations.meetings: unknown privilege 'teleport'",
+        ),
+        (
+            lambda d: _integration(d, "meetings").update(kind="partner"),
+            "integrations.meetings: kind must be vendor or third_party",
+        ),
+        (
+            lambda d: _integration(d, "gateway").update(depends_on=["call_control"]),
+            "integrations.gateway: depends on itself (cycle)",
+        ),
+        (
+            lambda d: _integration(d, "gateway").update(requires_gateway_onboarding="yes"),
+            "integrations.gateway: requires_gateway_onboarding must be true or false",
+        ),
+        (
+            lambda d: d["regions"][0]["countries"].append("XY"),
+            "regions.eu-central: unknown country code 'XY'",
+        ),
+        (lambda d: d.update(default_region="mars"), "default_region: unknown region 'mars'"),
+        (
+            lambda d: d["platforms"][0]["pbx_types"][0]["name"].pop("de"),
+            "platforms.cloud_gateway.pbx_types.mivoice_business: name lacks de",
+        ),
+        (
+            lambda d: d["platforms"][0].update(billing_number_label="erp"),
+            "platforms.cloud_gateway: unknown billing_number_label 'erp'",
+        ),
+        (
+            lambda d: d["products"][0].update(unit_price="cheap"),
+            "products.signatures_m365: unit_price must be a decimal amount",
+        ),
+        (
+            lambda d: d.update(languages=[e for e in d["languages"] if e["key"] != "nl"]),
+            "languages: nl must be offered",
+        ),
+    ],
+)
+def test_validation_names_the_bad_entry(doc, change, message):
+    with pytest.raises(CatalogError) as exc:
+        validate(_broken(doc, change))
+    assert message in str(exc.value)
+
+
+def test_invalid_yaml_is_a_clear_error():
+    with pytest.raises(CatalogError, match="not valid YAML"):
+        parse("regions: [unclosed")
+    with pytest.raises(CatalogError, match="must be a mapping"):
+        parse("- just a list")
+
+
+@pytest.mark.django_db
+def test_loading_is_idempotent_and_versioned(doc):
+    text = DEFAULT_FILE.read_text()
+    first, changed = catalog.load(text, source="default")
+    assert changed
+    again, changed = catalog.load(text, source="default")
+    assert not changed and again.id == first.id
+    other = copy.deepcopy(doc)
+    _integration(other, "meetings")["name"]["en"] = "Video meetings"
+    second, changed = catalog.load(yaml.safe_dump(other), source="v2")
+    assert changed and second.id > first.id
+    catalog.invalidate()
+    assert catalog.current().version == second.id
+    assert catalog.current().name("integrations", "meetings", "en") == "Video meetings"
+    # Going back to the first document is a new version; the history keeps all three.
+    third, changed = catalog.load(text, source="default again")
+    assert changed and third.id > second.id
+    assert CatalogVersion.objects.count() == 3
+    catalog.invalidate()
+    assert catalog.current().name("integrations", "meetings", "en") == "Meetings"
+
+
+@pytest.mark.django_db
+def test_load_command(tmp_path, doc, capsys):
+    good = tmp_path / "catalog.yaml"
+    good.write_text(DEFAULT_FILE.read_text())
+    call_command("catalog", "load", str(good))
+    call_command("catalog", "load", str(good))
+    out = capsys.readouterr().out
+    assert "loaded" in out and "unchanged (already current)" in out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        yaml.safe_dump(
+            _broken(doc, lambda d: _integration(d, "team_chat").update(depends_on=["fax"]))
+        )
+    )
+    with pytest.raises(CommandError, match=r"integrations\.team_chat: depends on unknown"):
+        call_command("catalog", "load", str(bad))
+    with pytest.raises(CommandError, match=r"integrations\.team_chat"):
+        call_command("catalog", "check", str(bad))
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("catalog", "load", str(tmp_path / "missing.yaml"))
+    assert CatalogVersion.objects.count() == 1
+    call_command("catalog", "versions")
+    assert str(good) in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_catalog_api_names_in_the_callers_language(world, api_as):
+    user = world.members["member"].user
+    user.language = "de"
+    user.save()
+    r = api_as(world.members["member"]).get("/catalog", HTTP_ACCEPT_LANGUAGE="de")
+    assert r.status_code == 200
+    names = {i["key"]: i["name"] for i in r.json()["integrations"]}
+    assert names["softphone"] in ("Softphone und Mobil-App", "Softphone and mobile app")
+    platforms = {p["key"]: p for p in r.json()["platforms"]}
+    assert platforms["smb_sync"]["steps"] == ["customer", "sync", "review"]
