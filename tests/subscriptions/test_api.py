@@ -368,3 +368,32 @@ def test_customer_lists_only_own_subscriptions_without_billing(world, api_as):
     assert len(body["items"]) == 1
     assert "next_payment_date" not in body["items"][0] and "unit_price" not in body["items"][0]
     assert "monthly_value" not in body["totals"]
+
+
+def test_idempotency_key_replays_the_first_creation(world, api_as):
+    api = api_as(world.members["partner_admin"])
+    body = {"product": "signatures_m365", "account_id": world.a.customer.id, "quantity": 4}
+    first = api.post("/subscriptions", body, HTTP_IDEMPOTENCY_KEY="sub-1")
+    again = api.post("/subscriptions", body, HTTP_IDEMPOTENCY_KEY="sub-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Subscription.objects.count() == 1
+    other = api.post("/subscriptions", {**body, "quantity": 5}, HTTP_IDEMPOTENCY_KEY="sub-1")
+    assert other.status_code == 422
+
+
+def test_license_list_query_budget(world, api_as, django_assert_max_num_queries):
+    sub = subscription(world.a.customer, quantity=40)
+    users = _members(world.a.customer, 30)
+    api = api_as(world.members["account_admin"])
+    assert (
+        api.post(
+            f"/subscriptions/{sub.id}/licenses", {"user_ids": [u.id for u in users]}
+        ).status_code
+        == 201
+    )
+    with django_assert_max_num_queries(12):
+        body = api.get(f"/subscriptions/{sub.id}/licenses?limit=20").json()
+    assert len(body["items"]) == 20 and body["next_cursor"]
+    rest = api.get(f"/subscriptions/{sub.id}/licenses?cursor={body['next_cursor']}").json()
+    assert len(rest["items"]) == 10

@@ -254,3 +254,12 @@ def test_account_page_shows_the_subscriptions_panel(world, web_as):
         .content.decode()
     )
     assert "Subscriptions" in html and f"/subscriptions/{sub.id}/" in html and "0 / 6" in html
+
+
+def test_console_query_count_does_not_grow_with_rows(world, web_as, django_assert_max_num_queries):
+    for _ in range(30):
+        subscription(world.a.customer, quantity=2)
+    c = web_as(world.members["partner_admin"])
+    with django_assert_max_num_queries(20):
+        r = c.get("/subscriptions/")
+    assert r.status_code == 200

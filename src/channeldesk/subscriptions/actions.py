@@ -157,14 +157,16 @@ def create_subscription(
             raise Conflict(_("The customer account is not active."))
         permissions.require(actor, "subscription.manage", account)
     start = start_date or _today()
+    # A start in the past (imports, demo data) is brought up to date by the period job.
+    periods = 1
     sub = Subscription.objects.create(
         account=account,
         product=p["key"],
         quantity=quantity,
         start_date=start,
         billing_period=p["billing_period"],
-        periods=1,
-        next_payment_date=dates.payment_date(start, p["billing_period"], 1),
+        periods=periods,
+        next_payment_date=dates.payment_date(start, p["billing_period"], periods),
         unit_price=Decimal(str(p["unit_price"])),
         currency=p["currency"],
         customer_managed=bool(customer_managed),
