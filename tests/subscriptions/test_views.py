@@ -263,3 +263,28 @@ def test_console_query_count_does_not_grow_with_rows(world, web_as, django_asser
     with django_assert_max_num_queries(20):
         r = c.get("/subscriptions/")
     assert r.status_code == 200
+
+
+def test_console_speaks_german_and_dutch(world, web_as):
+    subscription(world.a.customer, quantity=2)
+    m = world.members["partner_admin"]
+    for lang, expected in (("de", "Datum der nächsten Zahlung"), ("nl", "Nieuw klantabonnement")):
+        m.user.language = lang
+        m.user.save()
+        html = web_as(m).get("/subscriptions/").content.decode()
+        assert expected in html, lang
+
+
+def test_renewals_stay_out_of_the_customers_audit_log(world, api_as):
+    import datetime as dt
+
+    from channeldesk.audit.models import AuditEvent
+    from channeldesk.subscriptions import actions
+
+    sub = subscription(world.a.customer, start_date=dt.date(2025, 1, 31))
+    actions.roll_forward(dt.date(2025, 3, 1))
+    event = AuditEvent.objects.get(action="subscription.renewed")
+    assert event.organization_id == world.a.reseller.id
+    body = api_as(world.members["account_admin"]).get("/audit-events").content.decode()
+    assert "subscription.renewed" not in body and "2025-03-31" not in body
+    assert sub.id

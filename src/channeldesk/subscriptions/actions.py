@@ -497,6 +497,13 @@ def unassign_license(actor: Actor, sub: Subscription, user_id: str) -> None:
     )
 
 
+def _bill_to(account: Organization) -> Organization:
+    parent = account.parent
+    if parent is not None and parent.kind in (Kind.DISTRIBUTOR, Kind.RESELLER):
+        return parent
+    return account
+
+
 def roll_forward(today: dt.date | None = None) -> int:
     """The period job: move every due next payment date forward by whole periods; a
     subscription set to end at term end, or without auto-renew, ends on that date."""
@@ -532,10 +539,12 @@ def roll_forward(today: dt.date | None = None) -> int:
                     periods=n,
                     next_payment_date=dates.payment_date(sub.start_date, sub.billing_period, n),
                 )
+                # Payment dates are billing data: the event belongs to the bill-to partner,
+                # never to the customer's audit log.
                 record(
                     system,
                     "subscription.renewed",
-                    organization=sub.account,
+                    organization=_bill_to(sub.account),
                     target=sub,
                     changes={
                         "next_payment_date": {"before": before, "after": sub.next_payment_date}

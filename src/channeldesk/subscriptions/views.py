@@ -175,6 +175,7 @@ def customer_matches(request):
     actor = request.actor
     permissions.require(actor, "subscription.manage")
     name = (request.GET.get("customer_name") or "").strip()[:100]
+    throttle.hit(f"search:subscription-customers:{actor.user_id}", limit=120, window=60)
     matches = []
     if len(name) >= 2:
         matches = list(visible_accounts(actor, q=name, status="active").order_by("name_key")[:10])
