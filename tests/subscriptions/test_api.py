@@ -397,3 +397,13 @@ def test_license_list_query_budget(world, api_as, django_assert_max_num_queries)
     assert len(body["items"]) == 20 and body["next_cursor"]
     rest = api.get(f"/subscriptions/{sub.id}/licenses?cursor={body['next_cursor']}").json()
     assert len(rest["items"]) == 10
+
+
+def test_cancel_without_a_body_cancels_now(world, api_as):
+    sub = subscription(world.a.customer, quantity=2)
+    api = api_as(world.members["partner_admin"])
+    r = api.client.post(
+        f"/api/v1/subscriptions/{sub.id}/cancel", "", content_type="application/json", **api.headers
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "cancelled"
