@@ -27,7 +27,7 @@ ASSIGN = merge(
     grant(OP_ADMIN, ANY), grant(PARTNERS, {"child"}), grant(CUSTOMER_LICENSE_ADMINS, {"own"})
 )
 LIST = grant(OPERATOR | PARTNERS | CUSTOMER_LICENSE_ADMINS)
-CREATE = grant(OP_ADMIN | PARTNER_ADMINS)
+CREATE = grant(OP_ADMIN | {"partner_admin"})  # distributors do not own customers
 
 
 def _sub(target):

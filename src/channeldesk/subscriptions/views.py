@@ -16,7 +16,7 @@ from channeldesk.accounts.queries import accounts as visible_accounts
 from channeldesk.accounts.queries import get_account
 from channeldesk.core import throttle
 from channeldesk.core.csvsafe import safe_row
-from channeldesk.core.errors import DomainError, ValidationFailed
+from channeldesk.core.errors import DomainError, Forbidden, ValidationFailed
 from channeldesk.core.htmx import is_htmx, render_page
 from channeldesk.core.pagination import keyset
 from channeldesk.core.web import actor_required, form_errors
@@ -30,6 +30,7 @@ from channeldesk.subscriptions.forms import (
 )
 from channeldesk.subscriptions.models import Subscription
 from channeldesk.tenancy import permissions
+from channeldesk.tenancy.roles import Kind
 
 MAX_CSV_BYTES = 1_000_000
 COLUMNS = [
@@ -114,8 +115,7 @@ def subscription_list(request):
             "products": product_choices(),
             "totals": queries.totals(qs, actor),
             "billing": queries.sees_billing(actor),
-            "can_create": permissions.can(actor, "subscription.manage")
-            and (actor.is_partner or actor.is_operator),
+            "can_create": _can_create(actor),
             "query_without_cursor": _query_without(request, "cursor"),
             "query_without_sort": _query_without(request, "cursor", "sort"),
         },
@@ -168,12 +168,26 @@ def subscription_export(request):
     return response
 
 
+def _can_create(actor) -> bool:
+    """Resellers (for their customers) and the operator create subscriptions; a distributor
+    only reads its resellers' customers (product.md §1)."""
+    return permissions.can(actor, "subscription.manage") and actor.kind in (
+        Kind.RESELLER,
+        Kind.OPERATOR,
+    )
+
+
+def _require_creator(actor) -> None:
+    if not _can_create(actor):
+        raise Forbidden(_("You are not allowed to create subscriptions."))
+
+
 @require_GET
 @actor_required
 def customer_matches(request):
     """Type-ahead of the dialog: existing customers in reach matching the typed name."""
     actor = request.actor
-    permissions.require(actor, "subscription.manage")
+    _require_creator(actor)
     name = (request.GET.get("customer_name") or "").strip()[:100]
     throttle.hit(f"search:subscription-customers:{actor.user_id}", limit=120, window=60)
     matches = []
@@ -191,9 +205,7 @@ def customer_matches(request):
 @actor_required
 def subscription_create(request):
     actor = request.actor
-    permissions.require(actor, "subscription.manage")
-    if not (actor.is_partner or actor.is_operator):
-        permissions.require(actor, "account.create")
+    _require_creator(actor)
     form = SubscriptionForm(
         request.POST or None,
         initial={
@@ -515,8 +527,7 @@ def account_panel(request, account):
         "account": account,
         "rows": [{"sub": s, "product_name": product_name(s.product)} for s in subs],
         "billing": queries.sees_billing(actor),
-        "can_create": permissions.can(actor, "subscription.manage", account)
-        and (actor.is_partner or actor.is_operator),
+        "can_create": _can_create(actor) and permissions.can(actor, "subscription.manage", account),
     }
 
 
