@@ -217,10 +217,14 @@ def test_licenses_by_csv_preview_then_all_or_nothing(world, web_as):
     )
     assert not License.objects.exists()
     r = c.post(
-        f"/subscriptions/{sub.id}/licenses/csv", {"apply": "1", "user_ids": [u1.id, u2.id, u3.id]}
+        f"/subscriptions/{sub.id}/licenses/csv",
+        {"apply": "1", "emails": "ann@kunde.example bob@kunde.example cy@kunde.example"},
     )
     assert r.status_code == 409 and not License.objects.exists()
-    r = c.post(f"/subscriptions/{sub.id}/licenses/csv", {"apply": "1", "user_ids": [u1.id, u2.id]})
+    r = c.post(
+        f"/subscriptions/{sub.id}/licenses/csv",
+        {"apply": "1", "emails": "ann@kunde.example BOB@kunde.example ghost@x.example"},
+    )
     assert r.status_code == 302
     assert set(License.objects.values_list("user_id", flat=True)) == {u1.id, u2.id}
     # Unassign in place (HTMX) and assign by picking.
@@ -288,3 +292,24 @@ def test_renewals_stay_out_of_the_customers_audit_log(world, api_as):
     body = api_as(world.members["account_admin"]).get("/audit-events").content.decode()
     assert "subscription.renewed" not in body and "2025-03-31" not in body
     assert sub.id
+
+
+def test_csv_with_more_than_a_thousand_users(world, web_as):
+    from channeldesk.identity.models import User
+    from channeldesk.tenancy.models import Membership
+
+    sub = subscription(world.a.customer, quantity=1300)
+    users = User.objects.bulk_create(
+        [User(email=f"user{i}@bulk.example", name=f"User {i}") for i in range(1200)]
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, organization=world.a.customer, role=Role.MEMBER) for u in users]
+    )
+    text = "\n".join(u.email for u in users)
+    c = web_as(world.members["site_admin"])
+    r = c.post(f"/subscriptions/{sub.id}/licenses/csv", {"emails": text})
+    assert r.status_code == 200 and "1200 users will get a license." in r.content.decode()
+    r = c.post(f"/subscriptions/{sub.id}/licenses/csv", {"apply": "1", "emails": text})
+    assert r.status_code == 302
+    sub.refresh_from_db()
+    assert sub.assigned == 1200 == License.objects.filter(subscription=sub).count()

@@ -401,6 +401,12 @@ def cancel_subscription(actor: Actor, sub: Subscription, *, at_term_end: bool) -
     return sub
 
 
+def _chunks(ids: list[str], size: int = 500):
+    """Keep IN lists below SQLite's bound-parameter limit."""
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
 def account_members(account: Organization):
     return Membership.objects.filter(organization=account).select_related("user")
 
@@ -421,7 +427,11 @@ def assign_licenses(actor: Actor, sub: Subscription, user_ids: Iterable[str]) ->
     sub = _locked(sub)
     if sub.status != Sub.ACTIVE:
         raise Conflict(_("Licenses can only be assigned on an active subscription."))
-    members = {m.user_id: m.user for m in account_members(sub.account).filter(user_id__in=ids)}
+    members = {
+        m.user_id: m.user
+        for part in _chunks(ids)
+        for m in account_members(sub.account).filter(user_id__in=part)
+    }
     unknown = [i for i in ids if i not in members]
     if unknown:
         raise ValidationFailed(
@@ -431,9 +441,13 @@ def assign_licenses(actor: Actor, sub: Subscription, user_ids: Iterable[str]) ->
                 for i in unknown[:50]
             ],
         )
-    held = set(
-        License.objects.filter(subscription=sub, user_id__in=ids).values_list("user_id", flat=True)
-    )
+    held = {
+        u
+        for part in _chunks(ids)
+        for u in License.objects.filter(subscription=sub, user_id__in=part).values_list(
+            "user_id", flat=True
+        )
+    }
     new = [i for i in ids if i not in held]
     if not new:
         return []
@@ -451,14 +465,19 @@ def assign_licenses(actor: Actor, sub: Subscription, user_ids: Iterable[str]) ->
             % {"free": sub.quantity - sub.assigned, "quantity": sub.quantity, "wanted": n}
         )
     licenses = License.objects.bulk_create(
-        [License(subscription=sub, account=sub.account, user_id=i) for i in new]
+        [License(subscription=sub, account=sub.account, user_id=i) for i in new],
+        batch_size=500,
     )
     record(
         actor,
         "license.assigned",
         organization=sub.account,
         target=sub,
-        changes={"users": [members[i].email for i in new], "product": sub.product},
+        changes={
+            "users": [members[i].email for i in new[:1000]],
+            "count": len(new),
+            "product": sub.product,
+        },
     )
     link = "/"
     notify(

@@ -27,6 +27,7 @@ SORTS = {
     "start_date": "start_date",
 }
 BILLING_SORTS = {"next_payment_date"}
+MAX_EMAILS = 100_000
 
 
 def sees_billing(actor: Actor) -> bool:
@@ -182,31 +183,36 @@ def parse_emails(text: str) -> list[str]:
     import csv
     import io
 
-    out: list[str] = []
+    out: dict[str, None] = {}
     for row in csv.reader(io.StringIO(text)):
         for cell in row:
             for part in cell.replace(";", " ").split():
                 part = part.strip().strip('"').lower()
-                if "@" in part and part not in out:
-                    out.append(part)
-    return out
+                if "@" in part:
+                    out.setdefault(part, None)
+    return list(out)
 
 
 def preview_csv(actor: Actor, sub: Subscription, text: str) -> dict[str, Any]:
     """Which e-mails of a CSV are users of the account (with or without a license already)
     and which are unknown; nothing is assigned here."""
-    emails = parse_emails(text)
-    members = {
-        m.user.email.lower(): m.user
-        for m in reach.visible(actor, Membership)
-        .filter(organization=sub.account, user__email__in=emails)
-        .select_related("user")
-    }
-    held = set(
-        License.objects.filter(subscription=sub, user__in=list(members.values())).values_list(
-            "user_id", flat=True
+    emails = parse_emails(text)[:MAX_EMAILS]
+    members: dict[str, User] = {}
+    for i in range(0, len(emails), 500):
+        for m in (
+            reach.visible(actor, Membership)
+            .filter(organization=sub.account, user__email__in=emails[i : i + 500])
+            .select_related("user")
+        ):
+            members[m.user.email.lower()] = m.user
+    ids = [u.id for u in members.values()]
+    held: set[str] = set()
+    for i in range(0, len(ids), 500):
+        held |= set(
+            License.objects.filter(subscription=sub, user_id__in=ids[i : i + 500]).values_list(
+                "user_id", flat=True
+            )
         )
-    )
     known: list[User] = [members[e] for e in emails if e in members and members[e].id not in held]
     already = [members[e] for e in emails if e in members and members[e].id in held]
     unknown = [e for e in emails if e not in members]

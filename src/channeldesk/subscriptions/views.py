@@ -472,7 +472,11 @@ def license_csv(request, subscription_id: str):
     sub = queries.get_subscription(actor, subscription_id)
     permissions.require(actor, "license.assign", sub.account)
     if request.POST.get("apply"):
-        ids = request.POST.getlist("user_ids")[:100_000]
+        # The previewed addresses come back as text (not one field per user: thousands of
+        # fields would exceed the request limits); what is assigned is recomputed from them.
+        text = (request.POST.get("emails") or "")[: MAX_CSV_BYTES * 2]
+        preview = queries.preview_csv(actor, sub, text)
+        ids = [u.id for u in preview["assign"]]
         try:
             if not ids:
                 raise ValidationFailed.field("user_ids", _("No known users to assign."))
