@@ -475,8 +475,7 @@ def license_csv(request, subscription_id: str):
         # The previewed addresses come back as text (not one field per user: thousands of
         # fields would exceed the request limits); what is assigned is recomputed from them.
         text = (request.POST.get("emails") or "")[: MAX_CSV_BYTES * 2]
-        preview = queries.preview_csv(actor, sub, text)
-        ids = [u.id for u in preview["assign"]]
+        ids = [u.id for u in queries.preview_csv(actor, sub, text)["assign"]]
         try:
             if not ids:
                 raise ValidationFailed.field("user_ids", _("No known users to assign."))
@@ -486,7 +485,7 @@ def license_csv(request, subscription_id: str):
         messages.success(request, _("%(n)s licenses assigned.") % {"n": len(created)})
         return redirect("subscriptions:detail", subscription_id=sub.id)
     form = LicenseCsvForm(request.POST, request.FILES)
-    preview = None
+    preview: dict | None = None
     if form.is_valid():
         try:
             text = _csv_text(form)
