@@ -1,0 +1,225 @@
+"""Reads of subscriptions and licenses; every query starts from tenancy.reach."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from channeldesk.core.errors import Forbidden
+from channeldesk.identity.models import User
+from channeldesk.subscriptions.catalog_products import product_name
+from channeldesk.subscriptions.models import License, Subscription
+from channeldesk.tenancy import permissions, reach
+from channeldesk.tenancy.actor import Actor
+from channeldesk.tenancy.models import Membership, search_key
+
+# column -> ORM field used for sorting (keyset: the id breaks ties)
+SORTS = {
+    "customer": "account__name_key",
+    "product": "product",
+    "quantity": "quantity",
+    "assigned": "assigned",
+    "status": "status",
+    "next_payment_date": "next_payment_date",
+    "start_date": "start_date",
+}
+BILLING_SORTS = {"next_payment_date"}
+MAX_EMAILS = 100_000
+
+
+def sees_billing(actor: Actor) -> bool:
+    """Wholesale prices and payment dates: the bill-to side only (partners with billing
+    rights and the operator), never the customer (product.md §2)."""
+    return not actor.is_customer and permissions.can(actor, "billing.view")
+
+
+def subscriptions(
+    actor: Actor,
+    *,
+    status: str | None = None,
+    product: str | None = None,
+    q: str = "",
+    account_id: str | None = None,
+) -> QuerySet[Subscription]:
+    if not permissions.can(actor, "subscription.view"):
+        raise Forbidden("You are not allowed to see subscriptions.")
+    qs = reach.visible(actor, Subscription).select_related("account")
+    if status:
+        qs = qs.filter(status=status)
+    if product:
+        qs = qs.filter(product=product)
+    if account_id:
+        qs = qs.filter(account_id=account_id)
+    if q:
+        key = search_key(q)
+        qs = qs.filter(account__name_key__gte=key, account__name_key__lt=key + "\uffff")
+    return qs
+
+
+def ordering(actor: Actor, sort: str | None) -> tuple[str, list[str]]:
+    """(normalised sort parameter, keyset order); unknown or hidden columns fall back to id."""
+    sort = sort or ""
+    desc = sort.startswith("-")
+    column = sort.lstrip("-")
+    if column not in SORTS or (column in BILLING_SORTS and not sees_billing(actor)):
+        return "", ["-id"]
+    field = SORTS[column]
+    return sort, ([f"-{field}", "-id"] if desc else [field, "id"])
+
+
+def get_subscription(actor: Actor, subscription_id: str) -> Subscription:
+    qs = reach.visible(actor, Subscription).select_related("account")
+    sub = reach.get_visible(actor, Subscription, subscription_id, qs=qs)
+    if not permissions.can(actor, "subscription.view"):
+        raise Forbidden("You are not allowed to see subscriptions.")
+    return sub
+
+
+def monthly_value(sub: Subscription) -> Decimal:
+    value = sub.unit_price * sub.quantity
+    if sub.billing_period == "annual":
+        value = value / 12
+    return value.quantize(Decimal("0.01"))
+
+
+def totals(qs: QuerySet[Subscription], actor: Actor) -> dict[str, Any]:
+    """Subscriptions and users of the filtered list; monthly value of its active ones."""
+    base = qs.order_by().aggregate(n=Count("id"), users=Coalesce(Sum("quantity"), 0))
+    out: dict[str, Any] = {"subscriptions": base["n"], "users": base["users"]}
+    if sees_billing(actor):
+        value = ExpressionWrapper(
+            F("unit_price") * F("quantity"),
+            output_field=DecimalField(max_digits=20, decimal_places=2),
+        )
+        rows = (
+            qs.order_by()
+            .filter(status=Subscription.Status.ACTIVE)
+            .values("currency", "billing_period")
+            .annotate(total=Coalesce(Sum(value), Value(Decimal(0))))
+        )
+        per: dict[str, Decimal] = {}
+        for r in rows:
+            t = Decimal(r["total"])
+            per[r["currency"]] = per.get(r["currency"], Decimal(0)) + (
+                t / 12 if r["billing_period"] == "annual" else t
+            )
+        out["monthly_value"] = [
+            {"amount": str(v.quantize(Decimal("0.01"))), "currency": c}
+            for c, v in sorted(per.items())
+        ]
+    return out
+
+
+def subscription_out(sub: Subscription, actor: Actor) -> dict[str, Any]:
+    """The API representation; billing fields only for the bill-to side."""
+    out: dict[str, Any] = {
+        "id": sub.id,
+        "account": {"id": sub.account.id, "name": sub.account.name},
+        "product": sub.product,
+        "product_name": product_name(sub.product),
+        "quantity": sub.quantity,
+        "assigned": sub.assigned,
+        "status": sub.status,
+        "start_date": sub.start_date,
+        "billing_period": sub.billing_period,
+        "auto_renew": sub.auto_renew,
+        "cancel_at_term_end": sub.cancel_at_term_end,
+        "customer_managed": sub.customer_managed,
+        "etag": sub.etag,
+    }
+    if sees_billing(actor):
+        out["next_payment_date"] = (
+            None if sub.status == Subscription.Status.CANCELLED else sub.next_payment_date
+        )
+        out["unit_price"] = {"amount": str(sub.unit_price), "currency": sub.currency}
+        out["monthly_value"] = {"amount": str(monthly_value(sub)), "currency": sub.currency}
+    return out
+
+
+def licenses(actor: Actor, sub: Subscription) -> QuerySet[License]:
+    if not permissions.can(actor, "license.view"):
+        raise Forbidden("You are not allowed to see licenses.")
+    return reach.visible(actor, License).filter(subscription=sub).select_related("user")
+
+
+def license_out(lic: License) -> dict[str, Any]:
+    return {
+        "user_id": lic.user.id,
+        "email": lic.user.email,
+        "name": lic.user.name,
+        "assigned_at": lic.assigned_at,
+    }
+
+
+def my_licenses(actor: Actor) -> QuerySet[License]:
+    """The signed-in user's own licenses in the acting organization."""
+    if actor.user is None:
+        return License.objects.none()
+    return (
+        reach.visible(actor, License)
+        .filter(user=actor.user, account=actor.organization)
+        .select_related("subscription")
+        .order_by("id")
+    )
+
+
+def members_without_license(actor: Actor, sub: Subscription) -> QuerySet[Membership]:
+    """Users of the subscription's account who hold no license of it (to pick from)."""
+    held = License.objects.filter(subscription=sub).values("user_id")
+    return (
+        reach.visible(actor, Membership)
+        .filter(organization=sub.account)
+        .exclude(user_id__in=held)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def parse_emails(text: str) -> list[str]:
+    """E-mail addresses from a CSV file or pasted list (any column, header optional)."""
+    import csv
+    import io
+
+    out: dict[str, None] = {}
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            for part in cell.replace(";", " ").split():
+                part = part.strip().strip('"').lower()
+                if "@" in part:
+                    out.setdefault(part, None)
+    return list(out)
+
+
+def preview_csv(actor: Actor, sub: Subscription, text: str) -> dict[str, Any]:
+    """Which e-mails of a CSV are users of the account (with or without a license already)
+    and which are unknown; nothing is assigned here."""
+    emails = parse_emails(text)[:MAX_EMAILS]
+    members: dict[str, User] = {}
+    for i in range(0, len(emails), 500):
+        for m in (
+            reach.visible(actor, Membership)
+            .filter(organization=sub.account, user__email__in=emails[i : i + 500])
+            .select_related("user")
+        ):
+            members[m.user.email.lower()] = m.user
+    ids = [u.id for u in members.values()]
+    held: set[str] = set()
+    for i in range(0, len(ids), 500):
+        held |= set(
+            License.objects.filter(subscription=sub, user_id__in=ids[i : i + 500]).values_list(
+                "user_id", flat=True
+            )
+        )
+    known: list[User] = [members[e] for e in emails if e in members and members[e].id not in held]
+    already = [members[e] for e in emails if e in members and members[e].id in held]
+    unknown = [e for e in emails if e not in members]
+    return {
+        "emails": emails,
+        "assign": known,
+        "already": already,
+        "unknown": unknown,
+        "free": sub.quantity - sub.assigned,
+    }
