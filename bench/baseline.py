@@ -313,19 +313,23 @@ def account_page(actor: Actor, qs: dict) -> tuple[list[tuple], str | None]:
         raise Problem(
             422, "The request is not valid.", [{"field": "limit", "message": "out of range"}]
         )
-    where, params = reach(actor)
+    where, params = reach(actor, "k")
     q = qs.get("q", [""])[0][:100]
     if q:
         key = search_key(q)
-        where += " AND o.name_key >= %s AND o.name_key < %s"
+        where += " AND k.name_key >= %s AND k.name_key < %s"
         params += (key, key + "\uffff")
     cursor = qs.get("cursor", [""])[0]
     if cursor:
-        where += " AND o.id > %s"
+        where += " AND k.id > %s"
         params += (cursor_after(cursor),)
+    # The app's shape (core.pagination.keyset with rows=): the page's keys from the index,
+    # then the wide rows and the partner for those keys only.
     rows = db().all(
-        f"SELECT {ACCOUNT_COLS}{ACCOUNT_FROM}{where} ORDER BY o.id LIMIT %s",
-        (*params, limit + 1),
+        f"SELECT {ACCOUNT_COLS}{ACCOUNT_FROM} AND o.id IN (SELECT k.id FROM "
+        f"tenancy_organization k WHERE k.kind = 'customer'{where} ORDER BY k.id LIMIT %s) "
+        "ORDER BY o.id LIMIT %s",
+        (*params, limit + 1, limit + 1),
     )
     next_cursor = None
     if len(rows) > limit:

@@ -32,7 +32,7 @@ def account_list(
     cursor: str | None = None,
 ):
     qs = queries.accounts(request.auth, q=q[:100], status=status, partner_id=partner_id)
-    page = keyset(queries.account_values(qs), order=["id"], limit=limit, cursor=cursor)
+    page = keyset(qs, order=["id"], limit=limit, cursor=cursor, rows=queries.account_values)
     # Rows are built in AccountOut's shape: no per-row validation (see api.responses).
     return json_response(
         {"items": queries.account_rows_out(page.items), "next_cursor": page.next_cursor}
