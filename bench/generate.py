@@ -644,7 +644,9 @@ def generate_tree(ctx: Context, w: Writer, progress: Callable[[str], None]) -> N
     ctx.principals["operator"] = op_users[0]
     for i in range(DISTRIBUTORS):
         when += 3600
-        d = _org(ctx, w, "distributor", f"{_partner_name(rng)} {i + 1}", op, when, listed=i % 2)
+        d = _org(
+            ctx, w, "distributor", f"{_partner_name(rng)} {i + 1}", op, when, listed=bool(i % 2)
+        )
         ctx.distributors.append(d)
         us = _users(
             ctx, w, d, ["partner_admin", "partner_admin", "partner_agent"], when, f"d{i}.bench.test"

@@ -96,3 +96,20 @@ def test_throttle_counts_resets_and_refuses():
     )
     throttle.hit("test:key", limit=3, window=60)
     assert Throttle.objects.get(key="test:key").count == 1
+
+
+def test_query_budgets_of_the_measured_endpoints(world, api_as, django_assert_max_num_queries):
+    """Fixed per request, whatever the page size (the benchmark's query column)."""
+    for _ in range(30):
+        factories.org("customer", world.a.reseller)
+    api = api_as(world.members["partner_admin"])
+    api.get("/accounts")  # first use: token last-used write, catalog load
+    # token lookup + page (+ the catalog's version check when its cache expires)
+    with django_assert_max_num_queries(3):
+        assert len(api.get("/accounts?limit=50").json()["items"]) == 31
+    with django_assert_max_num_queries(3):
+        assert api.get("/accounts?limit=50&q=Cust").status_code == 200
+    with django_assert_max_num_queries(3):
+        assert api.get(f"/accounts/{world.a.customer.id}").status_code == 200
+    with django_assert_max_num_queries(4):  # + the rate-limit upsert
+        assert api.get("/partners/search?q=re").status_code == 200
