@@ -50,8 +50,12 @@ test-sqlite: setup
 test-postgres: setup
 	bash scripts/with-postgres.sh $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
+# Large-data benchmark (bench/): generates the datasets if absent, then measures the app against
+# the raw baseline. BENCH_SCALES=10k,100k,1m for the full scale check.
+BENCH_SCALES ?= 10k,100k
 bench: setup
-	$(PY) -m channeldesk.cli bench run
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m channeldesk.cli bench run --scales $(BENCH_SCALES)
 
 clean:
 	rm -rf var .venv .tools tests/artifacts

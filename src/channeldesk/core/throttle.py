@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from channeldesk.core.errors import RateLimited
 from channeldesk.core.models import Throttle
@@ -13,19 +14,34 @@ from channeldesk.core.models import Throttle
 
 def hit(key: str, *, limit: int, window: int, message: str = "") -> None:
     """Count one attempt for `key`; raise RateLimited once more than `limit` fall in `window`
-    seconds."""
+    seconds. One atomic upsert: no read-then-write, one statement per call."""
     now = timezone.now()
-    with transaction.atomic():
-        row, _ = Throttle.objects.select_for_update().get_or_create(
-            key=key[:200], defaults={"window_start": now, "count": 0}
+    table = connection.ops.quote_name(Throttle._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        # Identifiers come from the model; every value is a parameter.
+        cursor.execute(
+            f'INSERT INTO {table} ("key", "window_start", "count", "blocked_until") '  # noqa: S608
+            'VALUES (%s, %s, 1, NULL) ON CONFLICT ("key") DO UPDATE SET '
+            f'"count" = CASE WHEN {table}."window_start" <= %s THEN 1 '
+            f'ELSE {table}."count" + 1 END, '
+            f'"window_start" = CASE WHEN {table}."window_start" <= %s THEN %s '
+            f'ELSE {table}."window_start" END RETURNING "count", "window_start"',
+            [
+                key[:200],
+                adapt(now),
+                adapt(now - dt.timedelta(seconds=window)),
+                adapt(now - dt.timedelta(seconds=window)),
+                adapt(now),
+            ],
         )
-        if now - row.window_start >= dt.timedelta(seconds=window):
-            row.window_start, row.count = now, 0
-        row.count += 1
-        row.save(update_fields=["window_start", "count"])
-        count, started = row.count, row.window_start
+        count, started = cursor.fetchone()
+    if isinstance(started, str):  # SQLite may return the stored text (naive UTC)
+        started = parse_datetime(started)
+    if started is not None and timezone.is_naive(started):
+        started = timezone.make_aware(started, dt.UTC)
     if count > limit:
-        retry = window - int((now - started).total_seconds())
+        retry = window - int((now - (started or now)).total_seconds())
         raise RateLimited(message or "Too many requests, try again later.", retry_after=retry)
 
 

@@ -1,0 +1,1 @@
+"""Large-data benchmark: dataset generator, raw baseline and load runner (`make bench`)."""
