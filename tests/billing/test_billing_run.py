@@ -38,7 +38,7 @@ def contracts(world):
 
 
 def test_one_invoice_per_base_package_listing_fee_sites_and_resources(world, contracts):
-    p1, p2, p3 = contracts
+    p1, p2, _p3 = contracts
     result = actions.run_billing(PERIOD)
     assert result.issued == 3
     inv1 = Invoice.objects.get(key=p1.id)
@@ -132,7 +132,7 @@ def test_concurrent_runs_issue_gapless_unique_numbers():
         try:
             barrier.wait()
             actions.run_billing(PERIOD)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()
