@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from channeldesk.billing.sources import InvoiceDraft, LineDraft
 from channeldesk.contracts.models import BasePackage, Resource, SiteProduct
+from channeldesk.contracts.pricing import item, name
 
 SOURCE = "contracts.base_package"
 
@@ -49,7 +50,8 @@ def base_package_drafts(period: str) -> list[InvoiceDraft]:
     for pkg in packages.iterator(chunk_size=500):
         account = pkg.account
         issuer = account.parent_id or account.id
-        with translation.override(account.default_language or "en"):
+        lang = account.default_language or "en"
+        with translation.override(lang):
             lines = [
                 LineDraft(
                     _("Base package %(number)s %(name)s")
@@ -80,7 +82,9 @@ def base_package_drafts(period: str) -> list[InvoiceDraft]:
                         )
                     )
             for r in pkg.resources.all():
-                lines.append(LineDraft(r.name, Decimal("1"), r.monthly_price, r.currency))
+                entry = item(r.item)
+                label = name(entry, lang) if entry else r.name
+                lines.append(LineDraft(label, Decimal("1"), r.monthly_price, r.currency))
         out.append(
             InvoiceDraft(
                 source=SOURCE,
