@@ -58,15 +58,27 @@ class _AlreadyIssued(Exception):
     pass
 
 
-def issue(draft: sources.InvoiceDraft, period: str) -> Invoice | None:
+def issue(
+    draft: sources.InvoiceDraft,
+    period: str,
+    *,
+    bill_to: Organization | None = None,
+    system: Actor | None = None,
+) -> Invoice | None:
     """Issue one draft, unless it was issued for this period already.
 
     The issuer's counter row is locked and incremented in the invoice's own transaction, and
     the "already issued?" check repeats under that lock: two runs at once neither skip a
     number nor use one twice, and never issue a draft twice.
     """
-    if Invoice.objects.filter(source=draft.source, key=draft.key, period=period).exists():
-        return None
+    lines = []
+    total = Decimal("0")
+    for pos, line in enumerate(draft.lines, start=1):
+        qty = Decimal(line.quantity)
+        unit = Decimal(line.unit_price)
+        amount = (qty * unit).quantize(CENT, rounding=ROUND_HALF_UP)
+        total += amount
+        lines.append((pos, line.description[:300], qty, unit, amount))
     try:
         with transaction.atomic():
             seq = next_value(f"invoice:{draft.issuer_id}")
@@ -81,32 +93,25 @@ def issue(draft: sources.InvoiceDraft, period: str) -> Invoice | None:
                 key=draft.key,
                 period=period,
                 currency=draft.currency,
+                total=total,
             )
-            total = Decimal("0")
-            rows = []
-            for pos, line in enumerate(draft.lines, start=1):
-                qty = Decimal(line.quantity)
-                unit = Decimal(line.unit_price)
-                amount = (qty * unit).quantize(CENT, rounding=ROUND_HALF_UP)
-                total += amount
-                rows.append(
+            InvoiceLine.objects.bulk_create(
+                [
                     InvoiceLine(
                         invoice=invoice,
                         position=pos,
-                        description=line.description[:300],
+                        description=desc,
                         quantity=qty,
                         unit_price=unit,
                         amount=amount,
                     )
-                )
-            InvoiceLine.objects.bulk_create(rows)
-            invoice.total = total
-            invoice.save(update_fields=["total"])
-            bill_to = Organization.objects.get(id=draft.bill_to_id)
+                    for pos, desc, qty, unit, amount in lines
+                ]
+            )
             record(
-                Actor.system(),
+                system or Actor.system(),
                 "invoice.issued",
-                organization=bill_to,
+                organization=bill_to or Organization.objects.get(id=draft.bill_to_id),
                 target=invoice,
                 changes={
                     "number": invoice.number,
@@ -131,9 +136,20 @@ def run_billing(
     check_period(period)
     BillingRun.objects.get_or_create(period=period, defaults={"started_at": timezone.now()})
     todo = drafts(period) if todo is None else todo
+    # One query for what this period has already; each new draft is re-checked under lock.
+    done = set(Invoice.objects.filter(period=period).values_list("source", "key"))
+    orgs: dict[str, Organization] = {}
+    system = Actor.system()
     issued = skipped = 0
     for draft in progress(todo) if progress else todo:
-        if issue(draft, period) is None:
+        if (draft.source, draft.key) in done:
+            skipped += 1
+            continue
+        if draft.bill_to_id not in orgs:
+            if len(orgs) > 10000:
+                orgs.clear()
+            orgs[draft.bill_to_id] = Organization.objects.get(id=draft.bill_to_id)
+        if issue(draft, period, bill_to=orgs[draft.bill_to_id], system=system) is None:
             skipped += 1
         else:
             issued += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from channeldesk.billing.models import NumberSequence
 
@@ -15,12 +16,12 @@ def next_value(key: str) -> int:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_value must run inside a transaction")
-    try:
-        with transaction.atomic():
-            NumberSequence.objects.get_or_create(key=key)
-    except IntegrityError:  # created concurrently: fine, it exists now
-        pass
-    seq = NumberSequence.objects.select_for_update().get(key=key)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return seq.last
+    # The UPDATE takes the row lock (held until our transaction ends) and increments in one go.
+    if not NumberSequence.objects.filter(key=key).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(key=key, last=0)
+        except IntegrityError:  # created concurrently: fine, it exists now
+            pass
+        NumberSequence.objects.filter(key=key).update(last=F("last") + 1)
+    return NumberSequence.objects.values_list("last", flat=True).get(key=key)
