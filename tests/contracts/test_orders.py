@@ -68,7 +68,8 @@ def test_order_form_places_an_order_and_shows_errors(world, web_as):
     pkg = cf.base_package(world.a.customer)
     c = web_as(world.members["partner_admin"])
     url = f"/accounts/{world.a.customer.id}/orders/new"
-    assert c.get(url).status_code == 200
+    page = c.get(url)
+    assert page.status_code == 200 and b"19.00 EUR" in page.content  # catalog prices shown
     r = c.post(url, {"kind": "site_product", "base_package": pkg.id, "numbers": "3"})
     assert r.status_code == 200 and b"This field is required." in r.content
     assert not Order.objects.exists()

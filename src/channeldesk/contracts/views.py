@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from channeldesk.contracts import actions, queries
+from channeldesk.contracts import actions, pricing, queries
 from channeldesk.contracts.forms import ERROR_FIELDS, AssignForm, NumberBlockForm, OrderForm
 from channeldesk.contracts.models import BasePackage, Order, PhoneNumber
 from channeldesk.core.csvsafe import safe_row
@@ -198,6 +198,18 @@ def order_new(request, account_id: str):
             "form": form,
             "packages": packages,
             "prices": queries.sees_prices(actor, account),
+            "price_list": [
+                {
+                    "name": pricing.name(e),
+                    "price": pricing.price(e),
+                    "currency": e.get("currency", "EUR"),
+                    "number_price": pricing.price(e, "number_price")
+                    if e.get("number_price")
+                    else None,
+                }
+                for e in pricing.items()
+                if e.get("kind") in pricing.ORDERABLE_KINDS
+            ],
         },
     )
 
