@@ -1,0 +1,33 @@
+"""Panels on the account page: the base packages (one section each) and the order data."""
+
+from __future__ import annotations
+
+from channeldesk.contracts import actions, queries
+from channeldesk.tenancy import permissions
+
+
+def base_packages(request, account) -> dict | None:
+    actor = request.actor
+    if not permissions.can(actor, "contract.view", account):
+        return None
+    pkgs = list(queries.base_packages(actor, account))
+    return {
+        "account": account,
+        "packages": [(p, queries.resources_of(p)) for p in pkgs],
+        "prices": queries.sees_prices(actor, account),
+        "may_order": actions.may_order(actor, account),
+        "new_numbers": queries.phone_numbers(actor, account, new=True).count(),
+    }
+
+
+def order_data(request, account) -> dict | None:
+    actor = request.actor
+    if not permissions.can(actor, "order_data.view", account):
+        return None
+    orders = list(queries.orders(actor, account).order_by("-id")[:10])
+    return {
+        "account": account,
+        "orders": orders,
+        "prices": queries.sees_prices(actor, account),
+        "may_order": actions.may_order(actor, account),
+    }
