@@ -44,3 +44,21 @@ def test_every_string_is_translated_in_de_and_nl(extracted):
         f"{len(gaps)} untranslated strings (run scripts/messages.sh, translate, scripts/po.py fill):\n"
         + "\n".join(gaps[:80])
     )
+
+
+def test_one_translation_per_string_across_apps(extracted):
+    """The first catalog that has a msgid wins at run time, so two apps translating the same
+    string differently would show whichever comes first: refuse that."""
+    seen: dict[tuple[str, str | None, str], dict[str, list[str]]] = {}
+    for po_path in sorted(extracted.rglob("locale/*/LC_MESSAGES/django.po")):
+        lang = po_path.parent.parent.name
+        for e in polib.pofile(str(po_path)):
+            if e.obsolete or e.msgid_plural or not e.msgstr:
+                continue
+            seen.setdefault((lang, e.msgctxt, e.msgid), {}).setdefault(e.msgstr, []).append(
+                str(po_path.relative_to(extracted))
+            )
+    clashes = [f"{k[0]} {k[2]!r}: {v}" for k, v in seen.items() if len(v) > 1]
+    assert not clashes, (
+        "different translations of one string (use a context if meant):\n" + "\n".join(clashes)
+    )
