@@ -127,6 +127,30 @@ def test_concurrent_patches_with_the_same_etag_lose_no_update():
         assert Organization.objects.get(id=w.a.reseller.id).city == winner
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_account_patches_with_the_same_etag_lose_no_update():
+    w = factories.world()
+    raw = factories.token(w.members["partner_admin"])
+    url = f"/api/v1/accounts/{w.a.customer.id}"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    etag = Client().get(url, **auth).json()["etag"]
+
+    def patch(i):
+        r = Client().patch(
+            url,
+            {"name": f"Customer {i}"},
+            content_type="application/json",
+            HTTP_IF_MATCH=etag,
+            **auth,
+        )
+        return r.status_code, f"Customer {i}"
+
+    results = run_parallel(4, patch)
+    assert sorted(s for s, _ in results) == [200, 412, 412, 412], results
+    winner = next(name for s, name in results if s == 200)
+    assert Organization.objects.get(id=w.a.customer.id).name == winner
+
+
 # ---- mass assignment ---------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from channeldesk.accounts.models import Account, AccountIntegration, ProblemRepo
 from channeldesk.audit.events import diff, record
 from channeldesk.catalog.catalog import current
 from channeldesk.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from channeldesk.core.etag import require_match
 from channeldesk.notifications.outbox import queue_email
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
@@ -126,8 +127,11 @@ def create_account(
 
 
 @transaction.atomic
-def update_account(actor: Actor, account: Account, **data: Any) -> Account:
-    """Edit the profile. Read-only fields are refused by name (422), never silently ignored."""
+def update_account(
+    actor: Actor, account: Account, *, if_match: str | None = None, **data: Any
+) -> Account:
+    """Edit the profile. Read-only fields are refused by name (422), never silently ignored.
+    The row is locked and `if_match` compared under the lock (no lost update)."""
     for field in READ_ONLY_FIELDS:
         if data.get(field) is not None:
             raise ValidationFailed.field(field, _("This field is read-only."))
@@ -135,6 +139,8 @@ def update_account(actor: Actor, account: Account, **data: Any) -> Account:
         if actor.role not in (Role.OPERATOR_ADMIN, "system"):
             raise ValidationFailed.field("billing_customer_number", _("This field is read-only."))
     permissions.require(actor, "account.edit", account)
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    require_match(if_match, account.etag)
     _not_deleted(account)
     data = {k: v for k, v in data.items() if v is not None and k not in READ_ONLY_FIELDS}
     merged = {

@@ -81,7 +81,12 @@ def account_get(request, response: HttpResponse, account_id: str):
 def account_patch(request, response: HttpResponse, account_id: str, payload: AccountPatch):
     account = queries.get_account(request.auth, account_id)
     check_if_match(request, account.etag)
-    account = actions.update_account(request.auth, account, **payload.dict(exclude_unset=True))
+    account = actions.update_account(
+        request.auth,
+        account,
+        if_match=request.headers.get("If-Match"),
+        **payload.dict(exclude_unset=True),
+    )
     response["ETag"] = account.etag
     return queries.account_out(account)
 
