@@ -56,7 +56,7 @@ def test_page_in_german_and_dutch(world, web_as):
     user.language = "nl"
     user.save()
     html = _page(web_as(world.members["account_admin"]), acc)
-    for text in ("Klantinformatie", "Supportcontacten", "Integraties", "Belservices"):
+    for text in ("Klantinformatie", "Ondersteuningscontacten", "Integraties", "Belservices"):
         assert text in html, text
 
 

@@ -28,7 +28,7 @@ def test_sign_in_switch_to_german_and_invite_a_user(page, live_server):
     page.select_option("#language", "de")  # submits itself (app.js)
     page.wait_for_function("document.documentElement.lang === 'de'")
     nav = page.get_by_role("navigation", name="Hauptmenü")
-    assert nav.get_by_role("link", name="Übersicht").is_visible()
+    assert nav.get_by_role("link", name="Dashboard").is_visible()
     assert nav.get_by_role("link", name="Kundenkonten").is_visible()
     assert page.get_by_role("button", name="Abmelden").is_visible()
     assert w.a.customer.name in page.content()

@@ -52,7 +52,7 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     login(page, agent.user.email)
     expect(page.get_by_role("heading", name="Onboarding in Bearbeitung")).to_be_visible()
     expect(page.get_by_text("Kein Onboarding in Bearbeitung.")).to_be_visible()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Neues Onboarding").click()
+    page.locator("header.top nav").get_by_role("link", name="Neues Onboarding").click()
     page.get_by_label(re.compile("Cloud-Gateway")).check()
     page.get_by_role("button", name="Onboarding starten").click()
 
@@ -90,7 +90,7 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
 
     # PBX step, then Save and return
     expect(page).to_have_url(re.compile(r"/pbx$"))
-    page.get_by_label("TK-Anlagentyp").select_option("mivoice_business")
+    page.get_by_label("PBX-Typ").select_option("mivoice_business")
     page.get_by_label("Name der TK-Anlage").fill("Zentrale")
     page.get_by_label("Softwareversion").fill("9.4 SP1")
     page.get_by_role("button", name="Speichern und zurück").click()
