@@ -136,3 +136,13 @@ def test_audit_csv_export_stays_within_reach(world, web_as):
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     text = r.content.decode()
     assert world.a.customer.id in text and world.b.customer.id not in text
+
+
+def test_audit_csv_export_is_rate_limited_per_user(world, web_as):
+    """quality.md 16: exports are expensive (up to 10,000 rows each) and rate limited."""
+    web = web_as(world.members["partner_admin"])
+    codes = [web.get("/audit/?format=csv").status_code for _ in range(31)]
+    assert codes[:30] == [200] * 30
+    assert codes[30] == 429
+    # The page itself (50 rows) is not an export and stays usable.
+    assert web.get("/audit/").status_code == 200
