@@ -73,6 +73,8 @@ ACTIONS: dict[str, bool] = {
     "webhook.manage": True,
     "audit.view": False,
     "outbox.view": False,
+    # the secret links (set-password, credentials) inside queued e-mails: account takeover
+    "outbox.secret_links.view": False,
     "catalog.edit": True,
     "billing_run.execute": True,
     "notification.view": False,
@@ -114,7 +116,10 @@ _PARTNER_AGENT = {
 ROLE_GRANTS: dict[str, frozenset[str]] = {
     Role.OPERATOR_ADMIN: frozenset(ACTIONS) - {"problem_report.create"},
     # Operator support reads everything and handles problem reports (product.md §2).
-    Role.OPERATOR_SUPPORT: frozenset(_READS | {"problem_report.handle"}),
+    # It never reads the secret links in queued e-mails (they would let it take accounts over).
+    Role.OPERATOR_SUPPORT: frozenset(
+        (_READS - {"outbox.secret_links.view"}) | {"problem_report.handle"}
+    ),
     Role.PARTNER_ADMIN: frozenset(
         _PARTNER_AGENT
         | {
