@@ -58,6 +58,9 @@ ACTIONS: dict[str, bool] = {
     "license.view": False,
     "license.assign": True,
     "billing.view": False,
+    # wholesale prices and payment dates (catalog prices, partners' subscriptions): the
+    # bill-to side only, never its customers, not partner_agent (product.md §2)
+    "wholesale.view": False,
     # contracts, orders, invoices
     "contract.view": False,
     "order.create": True,
@@ -130,6 +133,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "account.delete",
             "subscription.manage",
             "billing.view",
+            "wholesale.view",
             "order.create",
             "phone_number.manage",
             "invoice.view",
