@@ -113,7 +113,6 @@ _PARTNER_AGENT = {
     "telephony.declare_equipment",
     "audit.view",
     "notification.view",
-    "token.manage",
 }
 
 ROLE_GRANTS: dict[str, frozenset[str]] = {
@@ -137,6 +136,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "order.create",
             "phone_number.manage",
             "invoice.view",
+            "token.manage",
             "webhook.manage",
         }
     ),
