@@ -35,7 +35,7 @@ def probe(host: str, port: int, timeout: float = TIMEOUT_SECONDS) -> TestResult:
         infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         return TestResult(False, _("The host name %(host)s is unknown.") % {"host": host})
-    if not infos or any(_refused(ipaddress.ip_address(i[4][0].split("%")[0])) for i in infos):
+    if not infos or any(_refused(ipaddress.ip_address(str(i[4][0]).split("%")[0])) for i in infos):
         return TestResult(
             False,
             _("Connections to %(host)s are not allowed from the platform.") % {"host": host},
