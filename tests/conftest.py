@@ -16,7 +16,14 @@ from django.test import Client
 from tests import factories
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+# The onboarding tests' PBX listens on loopback (subprocess servers read it from the env).
+os.environ.setdefault("CHANNELDESK_CONNECTION_TEST_ALLOW_LOOPBACK", "1")
 ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_pbx(settings):
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = True
 
 
 @pytest.fixture

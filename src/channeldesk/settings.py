@@ -41,6 +41,10 @@ SECURE = BASE_URL.startswith("https://")
 # Webhook URLs resolving to loopback/private/link-local addresses are refused unless allowed
 # (a test or lab setup with a receiver on the same host).
 WEBHOOK_ALLOW_PRIVATE = os.environ.get("CHANNELDESK_WEBHOOK_ALLOW_PRIVATE", "") == "1"
+# The PBX connection test refuses loopback addresses (the platform itself) unless allowed.
+CONNECTION_TEST_ALLOW_LOOPBACK = (
+    os.environ.get("CHANNELDESK_CONNECTION_TEST_ALLOW_LOOPBACK", "") == "1"
+)
 TESTING = os.environ.get("CHANNELDESK_TESTING", "") == "1"
 
 INSTALLED_APPS = [

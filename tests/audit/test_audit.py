@@ -136,3 +136,55 @@ def test_audit_csv_export_stays_within_reach(world, web_as):
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     text = r.content.decode()
     assert world.a.customer.id in text and world.b.customer.id not in text
+
+
+def test_audit_csv_export_is_rate_limited_per_user(world, web_as):
+    """quality.md 16: exports are expensive (up to 10,000 rows each) and rate limited."""
+    web = web_as(world.members["partner_admin"])
+    codes = [web.get("/audit/?format=csv").status_code for _ in range(31)]
+    assert codes[:30] == [200] * 30
+    assert codes[30] == 429
+    # The page itself (50 rows) is not an export and stays usable.
+    assert web.get("/audit/").status_code == 200
+
+
+def test_billing_events_are_not_shown_without_billing_visibility(world, api_as, web_as):
+    """product.md §2: partner_agent has no billing; invoices and payment dates stay with the
+    roles that see billing — also in the audit log (API, page and CSV)."""
+    from channeldesk.contracts import actions as contract_actions
+    from tests.contracts import factories as cf
+
+    system = world.actor("operator_admin")
+    with transaction.atomic():
+        record(
+            system,
+            "invoice.issued",
+            organization=world.a.reseller,
+            changes={"number": "INV-1", "total": "4711.00", "currency": "EUR"},
+        )
+        record(
+            system,
+            "subscription.renewed",
+            organization=world.a.reseller,
+            changes={"next_payment_date": {"before": "2026-01-01", "after": "2099-12-31"}},
+        )
+    pkg = cf.base_package(world.a.customer)
+    contract_actions.place_order(
+        world.actor("partner_admin"),
+        world.a.customer,
+        [{"item": "flatrate_mobile", "base_package_id": pkg.id}],
+    )
+    agent = world.members["partner_agent"]
+    api = api_as(agent).get("/audit-events?limit=200")
+    assert api.status_code == 200
+    actions = {e["action"] for e in api.json()["items"]}
+    assert "order.confirmed" in actions  # the agent sees that an order was placed...
+    for body in (
+        api.content.decode(),
+        web_as(agent).get("/audit/").content.decode(),
+        web_as(agent).get("/audit/?format=csv").content.decode(),
+    ):
+        assert "4711.00" not in body and "2099-12-31" not in body
+        assert "12.90" not in body  # ...not what it costs
+    admin = api_as(world.members["partner_admin"]).get("/audit-events?limit=200").content
+    assert b"4711.00" in admin and b"2099-12-31" in admin

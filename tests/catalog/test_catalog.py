@@ -203,3 +203,22 @@ def test_catalog_api_names_in_the_callers_language(world, api_as):
     assert names["softphone"] in ("Softphone und Mobil-App", "Softphone and mobile app")
     platforms = {p["key"]: p for p in r.json()["platforms"]}
     assert platforms["smb_sync"]["steps"] == ["customer", "sync", "review"]
+
+
+def test_wholesale_prices_only_for_roles_with_billing(world, api_as):
+    """product.md §2: partner_agent has no billing and customers never see a reseller's
+    wholesale prices; partner admins and the operator do."""
+
+    def priced(key: str) -> tuple[bool, bool]:
+        api = api_as(world.members[key])
+        products = api.get("/products").json()["items"]
+        catalog = api.get("/catalog").json()["products"]
+        return (
+            any("unit_price" in p for p in products),
+            any("unit_price" in p for p in catalog),
+        )
+
+    for key in ("operator_admin", "operator_support", "partner_admin", "distributor_admin"):
+        assert priced(key) == (True, True), key
+    for key in ("partner_agent", "distributor_agent", "account_admin", "site_admin", "member"):
+        assert priced(key) == (False, False), key

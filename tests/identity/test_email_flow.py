@@ -203,3 +203,20 @@ def test_set_password_page_says_when_a_link_is_spent(db):
     assert page.status_code == 200
     assert b'role="alert"' in page.content and b'name="password"' not in page.content
     assert b'href="/auth/reset"' in page.content
+
+
+def test_invitation_e_mails_are_rate_limited_per_user(world, api_as):
+    """quality.md 16: every invitation sends an e-mail; an admin cannot turn the platform into
+    a mailer. Over the hourly limit: 429, no membership, no e-mail."""
+    from channeldesk.identity.actions import INVITES_PER_HOUR
+    from channeldesk.notifications.models import OutboxEmail
+
+    api = api_as(world.members["account_admin"])
+    url = f"/accounts/{world.a.customer.id}/users"
+    for n in range(INVITES_PER_HOUR):
+        r = api.post(url, {"email": f"many{n}@example.test", "name": "M", "role": "member"})
+        assert r.status_code == 201, (n, r.content)
+    r = api.post(url, {"email": "onetoomany@example.test", "name": "M", "role": "member"})
+    assert r.status_code == 429 and r["Retry-After"]
+    assert not Membership.objects.filter(user__email="onetoomany@example.test").exists()
+    assert not OutboxEmail.objects.filter(to="onetoomany@example.test").exists()

@@ -466,3 +466,20 @@ def test_draft_survives_restart(world, api_as):
         d["current_step"] == "pbx" and d["data"]["customer"]["name"] == "Bäckerei Sonnenschein GmbH"
     )
     assert again.put(f"/onboardings/{oid}/steps/pbx", pbx_body()).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "169.254.169.254", "0.0.0.0", "[::1]"])
+def test_connection_test_refuses_the_platforms_own_addresses(world, api_as, settings, host):
+    """The connection test is no port scanner of the platform itself or the cloud metadata
+    service (SSRF, API7): loopback, link-local and unspecified addresses are refused without
+    opening a connection (lab setups allow loopback by setting)."""
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
+    api = api_as(world.members["partner_agent"])
+    oid = start(api)["id"]
+    with tcp_listener() as port:
+        body = connection_body(port)
+        body["host"] = host
+        assert api.put(f"/onboardings/{oid}/steps/connection", body).status_code == 200
+        r = api.post(f"/onboardings/{oid}/connection-test")
+    assert r.status_code == 200
+    assert r.json()["ok"] is False and "not allowed" in r.json()["detail"]

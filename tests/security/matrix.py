@@ -170,13 +170,14 @@ ENTRIES: list[Entry] = [
     Entry(
         "POST",
         f"{API}/tokens",
-        grant(OPERATOR - {"operator_support"} | PARTNERS | {"account_admin"}),
+        # product.md §2: API tokens are the partner_admin's (like webhooks), not the agent's
+        grant(OPERATOR - {"operator_support"} | PARTNER_ADMINS | {"account_admin"}),
         build=with_body(path(f"{API}/tokens"), {"name": "matrix"}),
     ),
     Entry(
         "DELETE",
         f"{API}/tokens/{{token_id}}",
-        grant(OP_ADMIN | PARTNERS | {"account_admin"}),
+        grant(OP_ADMIN | PARTNER_ADMINS | {"account_admin"}),
         build=lambda w, t, p: (f"{API}/tokens/{p.tokens.first().id}", {}),
         note="own token only",
     ),
@@ -442,11 +443,13 @@ ENTRIES: list[Entry] = [
     Entry("POST", "switch-membership", grant(EVERYONE), build=path("/membership")),
     Entry("GET", "profile", grant(EVERYONE), build=path("/me")),
     Entry("GET", "profile-export", grant(EVERYONE), build=path("/me/export")),
-    Entry("GET", "tokens", grant(OP_ADMIN | PARTNERS | {"account_admin"}), build=path("/tokens")),
+    Entry(
+        "GET", "tokens", grant(OP_ADMIN | PARTNER_ADMINS | {"account_admin"}), build=path("/tokens")
+    ),
     Entry(
         "POST",
         "token-revoke",
-        grant(OP_ADMIN | PARTNERS | {"account_admin"}),
+        grant(OP_ADMIN | PARTNER_ADMINS | {"account_admin"}),
         build=lambda w, t, p: (f"/tokens/{p.tokens.first().id}/revoke", {}),
     ),
     Entry(

@@ -413,3 +413,16 @@ def test_no_state_change_on_get(world, web_as):
     assert c.get("/me").status_code == 200  # still signed in
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_malformed_content_length_is_4xx_never_5xx(world, api_as):
+    api = api_as(world.members["partner_admin"])
+    for length in ("abc", "-1", "1e9", " "):
+        r = api.client.post(
+            "/api/v1/tokens",
+            '{"name": "t"}',
+            content_type="application/json",
+            CONTENT_LENGTH=length,
+            **api.headers,
+        )
+        assert 400 <= r.status_code < 500, (length, r.status_code)

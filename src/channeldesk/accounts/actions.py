@@ -22,7 +22,7 @@ from channeldesk.notifications.outbox import queue_email
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization
-from channeldesk.tenancy.roles import Kind, Role, Status
+from channeldesk.tenancy.roles import Kind, Status
 from channeldesk.tenancy.validation import SUBDIVISION_REQUIRED, raise_if, validate_address
 
 PROFILE_FIELDS = (
@@ -136,7 +136,7 @@ def update_account(
         if data.get(field) is not None:
             raise ValidationFailed.field(field, _("This field is read-only."))
     if "billing_customer_number" in data and data["billing_customer_number"] is not None:
-        if actor.role not in (Role.OPERATOR_ADMIN, "system"):
+        if not permissions.can(actor, "account.billing_number.edit", account):
             raise ValidationFailed.field("billing_customer_number", _("This field is read-only."))
     permissions.require(actor, "account.edit", account)
     account = Account.objects.select_for_update().get(pk=account.pk)

@@ -30,7 +30,12 @@ class ApiMiddleware:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         if request.method in UNSAFE_WITH_BODY:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return problem(400, "The Content-Length header is not a number.")
+            if length < 0:
+                return problem(400, "The Content-Length header is not a number.")
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return problem(413, "The request body is too large.")
             ctype = request.content_type or ""

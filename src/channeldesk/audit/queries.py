@@ -8,6 +8,10 @@ from channeldesk.audit.models import AuditEvent, Webhook
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.actor import Actor
 
+# Events whose payload is billing data (invoice totals, payment dates): shown only to roles
+# with billing visibility (product.md §2: partner_agent has no billing).
+BILLING_EVENTS = ("invoice.issued", "subscription.renewed")
+
 
 def audit_events(
     actor: Actor,
@@ -20,6 +24,8 @@ def audit_events(
     if not permissions.role_allows(actor.role, "audit.view"):
         return AuditEvent.objects.none()
     qs = AuditEvent.objects.filter(reach.org_scope(actor, "organization"))
+    if not permissions.can(actor, "billing.view"):
+        qs = qs.exclude(action__in=BILLING_EVENTS)
     if account_id:
         qs = qs.filter(organization_id=account_id)
     if action:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from channeldesk.audit import actions, queries
 from channeldesk.audit.events import WEBHOOK_EVENT_GROUPS
 from channeldesk.audit.models import Webhook, WebhookDelivery
+from channeldesk.core import throttle
 from channeldesk.core.csvsafe import safe_row
 from channeldesk.core.errors import DomainError
 from channeldesk.core.pagination import keyset
@@ -39,6 +40,10 @@ def audit_list(request):
     action = (request.GET.get("action") or "")[:80] or None
     qs = queries.audit_events(actor, account_id=account_id, action=action)
     if request.GET.get("format") == "csv":
+        # An export reads up to 10,000 events: rate limited per user and per organization
+        # (quality.md 16), like the other exports.
+        throttle.hit(f"export:audit:{actor.user_id}", limit=30, window=60)
+        throttle.hit(f"export:audit:org:{actor.organization.id}", limit=120, window=60)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit.csv"'
         w = csv.writer(response)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Router
 
 from channeldesk.catalog.catalog import current, localized
+from channeldesk.tenancy import permissions
 
 router = Router(tags=["catalog"])
 
@@ -33,7 +34,7 @@ def product_out(p: dict, *, with_prices: bool) -> dict:
 @router.get("/catalog")
 def catalog(request):
     cat = current()
-    can_see_prices = not request.auth.is_customer
+    can_see_prices = permissions.can(request.auth, "wholesale.view")
     return {
         "version": cat.version,
         "regions": _named(cat.entries("regions")),
@@ -62,7 +63,7 @@ def products(request):
     cat = current()
     return {
         "items": [
-            product_out(p, with_prices=not request.auth.is_customer)
+            product_out(p, with_prices=permissions.can(request.auth, "wholesale.view"))
             for p in cat.entries("products")
         ],
         "next_cursor": None,

@@ -276,7 +276,9 @@ def place_order(actor: Actor, account: Organization, items: list[dict[str, Any]]
         "order.confirmed",
         organization=account,
         target=order,
-        changes={"number": number, "items": [ln["item"] for ln in lines], "total": str(total)},
+        # No total: the audit log is read by roles without billing (partner_agent); the
+        # price stays on the order, shown to those who see prices.
+        changes={"number": number, "items": [ln["item"] for ln in lines]},
     )
     _send_confirmation(order, actor)
     _enqueue_provisioning(order.id, provisioning_time())

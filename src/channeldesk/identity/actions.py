@@ -28,6 +28,9 @@ RESET_LIFETIME = dt.timedelta(hours=1)
 LOGIN_WINDOW = 15 * 60
 LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
 LOGIN_FAILURES_PER_ADDRESS = 30
+# Invitation e-mails a person may cause per hour (quality.md 16); onboarding's admin contacts
+# are bounded by the draft and not counted.
+INVITES_PER_HOUR = 50
 
 
 def user_admin_action(org: Organization) -> str:
@@ -94,9 +97,24 @@ class InvalidCredentials(Exception):
 
 
 @transaction.atomic
-def invite_user(actor: Actor, org: Organization, *, email: str, name: str, role: str) -> Membership:
+def invite_user(
+    actor: Actor,
+    org: Organization,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    rate_limited: bool = True,
+) -> Membership:
     """Give `email` a membership in `org` and e-mail a set-password link (7 days, single use)."""
     permissions.require(actor, user_admin_action(org), org)
+    if rate_limited and actor.user_id:
+        throttle.hit(
+            f"invite:{actor.user_id}",
+            limit=INVITES_PER_HOUR,
+            window=3600,
+            message=_("Too many invitations sent, try again later."),
+        )
     email = normalize_email(email)
     try:
         validate_email(email)

@@ -23,11 +23,7 @@ def unread_count(actor: Actor) -> int:
 def outbox(actor: Actor, *, status: str | None = None) -> QuerySet[OutboxEmail]:
     if not permissions.role_allows(actor.role, "outbox.view"):
         return OutboxEmail.objects.none()
-    qs = (
-        reach.visible(actor, OutboxEmail)
-        if actor.organization.kind != "operator"
-        else OutboxEmail.objects.all()
-    )
+    qs = reach.visible(actor, OutboxEmail)
     if status:
         qs = qs.filter(status=status)
     return qs

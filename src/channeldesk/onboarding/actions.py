@@ -252,7 +252,12 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
     invited: list[str] = []
     for c in customer["admin_contacts"]:
         identity_actions.invite_user(
-            actor, account, email=c["email"], name=c["name"], role=Role.SITE_ADMIN
+            actor,
+            account,
+            email=c["email"],
+            name=c["name"],
+            role=Role.SITE_ADMIN,
+            rate_limited=False,  # as many as the draft lists, confirmed on Review
         )
         invited.append(c["email"])
     imported = 0

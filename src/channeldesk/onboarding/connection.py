@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 TIMEOUT_SECONDS = 3.0
@@ -17,11 +19,32 @@ class TestResult:
     detail: str
 
 
+def _refused(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Addresses of the platform itself or its cloud (metadata service): never a customer's
+    PBX. Loopback is allowed only by setting (lab and test setups)."""
+    if ip.is_loopback:
+        return not getattr(settings, "CONNECTION_TEST_ALLOW_LOOPBACK", False)
+    return ip.is_link_local or ip.is_unspecified or ip.is_multicast or ip.is_reserved
+
+
 def probe(host: str, port: int, timeout: float = TIMEOUT_SECONDS) -> TestResult:
+    """Connect to `host`:`port`. The name is resolved once and the connection goes to the
+    address that was checked (no second lookup that could answer differently)."""
     started = time.monotonic()
     try:
-        with socket.create_connection((host.strip("[]"), port), timeout=timeout):
-            pass
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return TestResult(False, _("The host name %(host)s is unknown.") % {"host": host})
+    if not infos or any(_refused(ipaddress.ip_address(str(i[4][0]).split("%")[0])) for i in infos):
+        return TestResult(
+            False,
+            _("Connections to %(host)s are not allowed from the platform.") % {"host": host},
+        )
+    family, _kind, proto, _name, address = infos[0]
+    try:
+        with socket.socket(family, socket.SOCK_STREAM, proto) as sock:
+            sock.settimeout(timeout)
+            sock.connect(address)
     except TimeoutError:
         return TestResult(
             False,

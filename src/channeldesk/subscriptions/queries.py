@@ -33,7 +33,7 @@ MAX_EMAILS = 100_000
 def sees_billing(actor: Actor) -> bool:
     """Wholesale prices and payment dates: the bill-to side only (partners with billing
     rights and the operator), never the customer (product.md §2)."""
-    return not actor.is_customer and permissions.can(actor, "billing.view")
+    return permissions.can(actor, "wholesale.view")
 
 
 def subscriptions(

@@ -58,6 +58,9 @@ ACTIONS: dict[str, bool] = {
     "license.view": False,
     "license.assign": True,
     "billing.view": False,
+    # wholesale prices and payment dates (catalog prices, partners' subscriptions): the
+    # bill-to side only, never its customers, not partner_agent (product.md §2)
+    "wholesale.view": False,
     # contracts, orders, invoices
     "contract.view": False,
     "order.create": True,
@@ -73,6 +76,8 @@ ACTIONS: dict[str, bool] = {
     "webhook.manage": True,
     "audit.view": False,
     "outbox.view": False,
+    # the secret links (set-password, credentials) inside queued e-mails: account takeover
+    "outbox.secret_links.view": False,
     "catalog.edit": True,
     "billing_run.execute": True,
     "notification.view": False,
@@ -108,13 +113,15 @@ _PARTNER_AGENT = {
     "telephony.declare_equipment",
     "audit.view",
     "notification.view",
-    "token.manage",
 }
 
 ROLE_GRANTS: dict[str, frozenset[str]] = {
     Role.OPERATOR_ADMIN: frozenset(ACTIONS) - {"problem_report.create"},
     # Operator support reads everything and handles problem reports (product.md §2).
-    Role.OPERATOR_SUPPORT: frozenset(_READS | {"problem_report.handle"}),
+    # It never reads the secret links in queued e-mails (they would let it take accounts over).
+    Role.OPERATOR_SUPPORT: frozenset(
+        (_READS - {"outbox.secret_links.view"}) | {"problem_report.handle"}
+    ),
     Role.PARTNER_ADMIN: frozenset(
         _PARTNER_AGENT
         | {
@@ -125,9 +132,11 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "account.delete",
             "subscription.manage",
             "billing.view",
+            "wholesale.view",
             "order.create",
             "phone_number.manage",
             "invoice.view",
+            "token.manage",
             "webhook.manage",
         }
     ),
