@@ -24,7 +24,7 @@ from channeldesk.core.pagination import keyset
 from channeldesk.core.web import actor_required, form_errors
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.roles import Status
-from channeldesk.tenancy.validation import country_choices, subdivision_choices
+from channeldesk.tenancy.validation import country_name, subdivision_choices
 
 
 def _query_without_cursor(request) -> str:
@@ -139,7 +139,7 @@ def _page_context(request, account, **extra) -> dict:
         if account.business_type
         else "",
         "language_name": cat.name("languages", account.default_language),
-        "country_name": dict(country_choices()).get(account.country, account.country),
+        "country_name": country_name(account.country),
         "subdivision_name": dict(subdivision_choices(account.country)).get(
             account.subdivision, account.subdivision
         ),

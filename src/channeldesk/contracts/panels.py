@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from channeldesk.catalog.catalog import current
 from channeldesk.contracts import actions, queries
 from channeldesk.tenancy import permissions
 
@@ -11,9 +12,14 @@ def base_packages(request, account) -> dict | None:
     if not permissions.can(actor, "contract.view", account):
         return None
     pkgs = list(queries.base_packages(actor, account))
+    packages = [(p, queries.resources_of(p)) for p in pkgs]
+    cat = current()
+    for _pkg, res in packages:
+        for r in res["all"]:  # shown in the user's language, not as stored at order time
+            r.display_name = cat.name("contract_items", r.item) if r.item else r.name
     return {
         "account": account,
-        "packages": [(p, queries.resources_of(p)) for p in pkgs],
+        "packages": packages,
         "prices": queries.sees_prices(actor, account),
         "may_order": actions.may_order(actor, account),
         "new_numbers": queries.phone_numbers(actor, account, new=True).count(),

@@ -46,6 +46,10 @@ def shell_context(request) -> dict:
     for url_name, label, action, kinds in [*NAV[:3], *EXTRA_NAV, *NAV[3:]]:
         if kinds and actor.kind not in kinds:
             continue
+        if url_name == "users":  # the same check the users page makes (members get no list)
+            from channeldesk.identity.actions import user_admin_action
+
+            action = user_admin_action(actor.organization).replace(".manage", ".view")
         if permissions.can(actor, action):
             items.append({"url_name": url_name, "label": label})
     ctx["nav"] = items

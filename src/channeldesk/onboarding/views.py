@@ -468,10 +468,9 @@ def _review(request, draft: Onboarding):
 
 
 def _country_name(code: str) -> str:
-    import pycountry
+    from channeldesk.tenancy.validation import country_name
 
-    c = pycountry.countries.get(alpha_2=code) if code else None
-    return c.name if c else code
+    return country_name(code)
 
 
 HANDLERS = {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import gettext
 import re
 
 import pycountry
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from channeldesk.core.errors import FieldError, ValidationFailed
@@ -33,8 +36,33 @@ POSTAL_CODE_FORMATS: dict[str, str] = {
 SUBDIVISION_REQUIRED = {"US", "CA", "AU"}
 
 
+@functools.cache
+def _iso3166(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[lang] if lang else [], fallback=True
+    )
+
+
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
+    """(code, name) of every country, named and sorted in the active language."""
+    names = _iso3166(get_language() or "en")
+    return sorted(
+        ((c.alpha_2, names.gettext(c.name)) for c in pycountry.countries),
+        key=lambda c: strxfrm_key(c[1]),
+    )
+
+
+def country_name(code: str) -> str:
+    """The name of a country code in the active language ("" stays "")."""
+    c = pycountry.countries.get(alpha_2=code) if code else None
+    return _iso3166(get_language() or "en").gettext(c.name) if c else code
+
+
+def strxfrm_key(name: str) -> str:
+    """Sort key that puts Ö next to O (no locale dependency)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 def subdivision_choices(country: str) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from channeldesk.core.web import actor_required, form_errors
 from channeldesk.tenancy import actions, permissions, queries, reach
 from channeldesk.tenancy.forms import PartnerForm
 from channeldesk.tenancy.roles import PARTNER_KINDS, Kind
+from channeldesk.tenancy.validation import country_name
 
 
 @require_GET
@@ -78,6 +79,7 @@ def partner_detail(request, partner_id: str):
         "tenancy/partner_detail.html",
         {
             "org": org,
+            "country_name": country_name(org.country),
             "can_edit": permissions.can(actor, "partner.edit", org),
             "children": org.children.order_by("name")[:50],
         },
