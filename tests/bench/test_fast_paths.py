@@ -241,3 +241,25 @@ def test_account_list_page_rows_link_and_label_as_before(
         assert row.startswith(account.name)
         assert f'<span class="status {status}">{label}</span>' in row
     assert world.b.customer.name not in html
+
+
+def test_partner_search_rows_equal_the_orm_search(world, api_as):
+    from channeldesk.tenancy.queries import search_listed_partner_rows, search_listed_partners
+
+    for i in range(12):
+        factories.org("reseller", world.a.distributor, name=f"Récolte {i:02}", listed=True)
+    factories.org("reseller", world.a.distributor, name="Recolte hidden", listed=False)
+    actor = world.actor("b_partner_admin")
+    for q, kind in (("reco", None), ("RÉCO", "reseller"), ("reco", "distributor"), ("di", None)):
+        rows = search_listed_partner_rows(actor, q, kind=kind)
+        expected = search_listed_partners(actor, q, kind=kind)
+        assert rows == [
+            {"id": o.id, "name": o.name, "city": o.city, "country": o.country} for o in expected
+        ]
+    assert len(search_listed_partner_rows(actor, "reco")) == 10
+    assert search_listed_partner_rows(actor, "reco", kind="customer") == []
+    api = api_as(world.members["b_partner_admin"])
+    body = api.get("/partners/search?q=r%C3%A9colte%200").json()
+    assert [i["name"] for i in body["items"]] == [f"Récolte {i:02}" for i in range(10)]
+    assert api.get("/partners/search?q=r").status_code == 422
+    assert api.get("/partners/search?q=%25%27").json() == {"items": []}  # no pattern, bound
