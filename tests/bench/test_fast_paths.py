@@ -208,8 +208,11 @@ def test_bearer_requests_keep_headers_api_checks_and_ignore_sessions(world, api_
     assert (
         Client().post("/api/v1/accounts", big, content_type="application/json", headers=auth)
     ).status_code == 413
-    # The web pages still have their session.
+    # The web pages still have their session and their CSRF check (process_view).
     assert client.get("/accounts/").status_code == 200
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    assert strict.post("/language", {"language": "nl"}).status_code == 403
 
 
 def test_account_list_page_rows_link_and_label_as_before(

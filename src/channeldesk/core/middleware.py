@@ -142,5 +142,20 @@ def web_only(middleware: type) -> type:
                 return self.get_response(request)
             return self.inner(request)
 
+    # The handler calls view/exception/template hooks on the instances of MIDDLEWARE (CSRF
+    # checks in process_view): the wrapper forwards them, skipped for the same requests.
+    for hook in ("process_view", "process_exception", "process_template_response"):
+        if hasattr(middleware, hook):
+            setattr(WebOnly, hook, _forward(hook))
     WebOnly.__name__ = WebOnly.__qualname__ = f"WebOnly{middleware.__name__}"
     return WebOnly
+
+
+def _forward(hook: str):
+    def method(self, request, *args):
+        if is_bearer_api(request):
+            return args[-1] if hook == "process_template_response" else None
+        return getattr(self.inner, hook)(request, *args)
+
+    method.__name__ = hook
+    return method
