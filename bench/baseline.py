@@ -20,6 +20,7 @@ import threading
 import time
 import unicodedata
 import zlib
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
@@ -389,6 +390,107 @@ def partner_search(environ, qs):
     return {"items": [{"id": r[0], "name": r[1], "city": r[2], "country": r[3]} for r in rows]}
 
 
+_products = {p["key"]: p["name"]["en"] for p in _catalog["products"]}
+SUBSCRIPTION_STATUSES = ("active", "suspended", "cancelled")
+SUBSCRIPTION_COLS = (
+    "s.id, s.product, s.quantity, s.assigned, s.status, s.start_date, s.billing_period, "
+    "s.next_payment_date, s.unit_price, s.currency, s.auto_renew, s.cancel_at_term_end, "
+    "s.customer_managed, s.version, o.id, o.name"
+)
+SUBSCRIPTION_FROM = (
+    " FROM subscriptions_subscription s JOIN tenancy_organization o ON s.account_id = o.id"
+    " WHERE 1 = 1"
+)
+
+
+def money(v) -> Decimal:
+    return Decimal(str(v)).quantize(Decimal("0.01"))
+
+
+def subscription_dict(r: tuple, billing: bool) -> dict:
+    out = {
+        "id": r[0],
+        "account": {"id": r[14], "name": r[15]},
+        "product": r[1],
+        "product_name": _products.get(r[1], r[1]),
+        "quantity": r[2],
+        "assigned": r[3],
+        "status": r[4],
+        "start_date": str(r[5]),
+        "billing_period": r[6],
+        "auto_renew": bool(r[10]),
+        "cancel_at_term_end": bool(r[11]),
+        "customer_managed": bool(r[12]),
+        "etag": f'"{r[0]}-{r[13]}"',
+    }
+    if billing:
+        price = money(r[8])
+        value = price * r[2] / (12 if r[6] == "annual" else 1)
+        out["next_payment_date"] = None if r[4] == "cancelled" else str(r[7])
+        out["unit_price"] = {"amount": str(price), "currency": r[9]}
+        out["monthly_value"] = {"amount": str(money(value)), "currency": r[9]}
+    return out
+
+
+def subscriptions(environ, qs):
+    """The app's three statements: the keyset page (newest first) and the list's totals
+    (count and users; monthly value per currency for the bill-to side)."""
+    actor = bearer(environ)
+    try:
+        limit = int(qs.get("limit", ["50"])[0])
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Problem(
+            422, "The request is not valid.", [{"field": "limit", "message": "out of range"}]
+        )
+    where, params = reach(actor)
+    status = qs.get("status", [""])[0]
+    if status:
+        if status not in SUBSCRIPTION_STATUSES:
+            raise Problem(
+                422, "The request is not valid.", [{"field": "status", "message": "not valid"}]
+            )
+        where += " AND s.status = %s"
+        params += (status,)
+    cursor = qs.get("cursor", [""])[0]
+    page_where, page_params = where, params
+    if cursor:
+        page_where += " AND s.id < %s"
+        page_params += (cursor_after(cursor),)
+    d = db()
+    rows = d.all(
+        f"SELECT {SUBSCRIPTION_COLS}{SUBSCRIPTION_FROM}{page_where} ORDER BY s.id DESC LIMIT %s",
+        (*page_params, limit + 1),
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = base64.urlsafe_b64encode(orjson.dumps([rows[-1][0]])).decode().rstrip("=")
+    n, users = d.one(
+        f"SELECT COUNT(s.id), COALESCE(SUM(s.quantity), 0){SUBSCRIPTION_FROM}{where}", params
+    ) or (0, 0)
+    billing = actor.kind != "customer" and actor.role in ("operator_admin", "partner_admin")
+    totals: dict = {"subscriptions": n, "users": users}
+    if billing:
+        per: dict[str, Decimal] = {}
+        for currency, period, total in d.all(
+            "SELECT s.currency, s.billing_period, COALESCE(SUM(s.unit_price * s.quantity), 0)"
+            f"{SUBSCRIPTION_FROM}{where} AND s.status = %s GROUP BY 1, 2",
+            (*params, "active"),
+        ):
+            t = Decimal(str(total))
+            per[currency] = per.get(currency, Decimal(0)) + (t / 12 if period == "annual" else t)
+        totals["monthly_value"] = [
+            {"amount": str(money(v)), "currency": c} for c, v in sorted(per.items())
+        ]
+    return {
+        "items": [subscription_dict(r, billing) for r in rows],
+        "next_cursor": next_cursor,
+        "totals": totals,
+    }
+
+
 STATUS_LABEL = {
     "onboarding": "Onboarding",
     "active": "Active",
@@ -448,6 +550,8 @@ def app(environ, start_response):
             raise Problem(404, "Not found.")
         if path == "/api/v1/accounts":
             body = orjson.dumps(accounts(environ, qs))
+        elif path == "/api/v1/subscriptions":
+            body = orjson.dumps(subscriptions(environ, qs))
         elif path == "/api/v1/partners/search":
             body = orjson.dumps(partner_search(environ, qs))
         elif path.startswith("/api/v1/accounts/") and path.count("/") == 4:

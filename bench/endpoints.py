@@ -31,11 +31,6 @@ ENDPOINTS = [
     Endpoint("accounts q= operator", "operator", "/api/v1/accounts?limit=50&q={q}"),
     Endpoint("account detail", "reseller", "/api/v1/accounts/{account}"),
     Endpoint("partner search", "search", "/api/v1/partners/search?q={pq}"),
-    Endpoint(
-        "subscriptions active",
-        "reseller",
-        "/api/v1/subscriptions?status=active&limit=50",
-        optional=True,
-    ),
+    Endpoint("subscriptions active", "reseller", "/api/v1/subscriptions?status=active&limit=50"),
     Endpoint("accounts HTML page", "reseller", "/accounts/", html=True),
 ]

@@ -22,13 +22,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 
 from channeldesk.accounts.models import SupportContact
 from channeldesk.audit.models import AuditEvent
+from channeldesk.catalog.catalog import current
 from channeldesk.identity.models import ApiToken, User, hash_secret
+from channeldesk.subscriptions.dates import payment_date
+from channeldesk.subscriptions.models import License, Subscription
 from channeldesk.tenancy.models import Membership, Organization, search_key
 
 FULL_ACCOUNTS = 1_000_000
@@ -722,23 +724,106 @@ def generate_tree(ctx: Context, w: Writer, progress: Callable[[str], None]) -> N
     w.flush()
 
 
-def generate_subscriptions(ctx: Context, progress: Callable[[str], None]) -> int:
-    """Subscriptions and license assignments (2,000,000 at full scale, issue 8).
+SUBSCRIPTION_COLS = [
+    "id",
+    "account_id",
+    "product",
+    "quantity",
+    "assigned",
+    "status",
+    "start_date",
+    "billing_period",
+    "periods",
+    "next_payment_date",
+    "unit_price",
+    "currency",
+    "cancelled_at",
+    "created_at",
+    "updated_at",
+]
+LICENSE_COLS = ["id", "subscription_id", "account_id", "user_id", "assigned_at"]
 
-    The subscriptions app has no models yet in this tree; once it has, this is the one place
-    to add them (batched like generate_tree, ~2 per account, status mostly active, licenses
-    assigned to the account's users). Until then the benchmark prints "not available" for the
-    subscription endpoint."""
-    app_models = list(apps.get_app_config("subscriptions").get_models())
-    if not app_models:
-        progress("  subscriptions: the subscriptions app has no models yet (skipped)")
-        return 0
-    progress(
-        "  subscriptions: models exist ("
-        + ", ".join(m.__name__ for m in app_models)
-        + ") but bench.generate.generate_subscriptions does not fill them yet"
+
+def _account_users(ctx: Context) -> Iterable[tuple[str, str, list[str]]]:
+    """(account id, status, user ids) per customer account, streamed in id (= history) order;
+    works while the secondary indexes are dropped (primary keys only)."""
+    sql = (
+        "SELECT m.organization_id, o.status, m.user_id FROM tenancy_membership m "
+        "JOIN tenancy_organization o ON o.id = m.organization_id "
+        "WHERE o.kind = 'customer' ORDER BY m.id"
     )
-    return 0
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        current: tuple[str, str, list[str]] | None = None
+        while rows := cur.fetchmany(10_000):
+            for org_id, status, user_id in rows:
+                if current is None or current[0] != org_id:
+                    if current is not None:
+                        yield current
+                    current = (org_id, status, [])
+                current[2].append(user_id)
+        if current is not None:
+            yield current
+
+
+def generate_subscriptions(ctx: Context, progress: Callable[[str], None]) -> int:
+    """Subscriptions and license assignments (2,000,000 subscriptions per 1 M accounts, issue
+    8): 0-4 per account (2 on average) of the catalog's products, at the catalog price; mostly
+    active, cancelled on deactivated accounts; licenses for most of the account's users
+    (`assigned` is the license count, quantity leaves some spare)."""
+    rng = ctx.rng
+    catalog = current().entries("products")
+    subs = Table(Subscription, SUBSCRIPTION_COLS)
+    lics = Table(License, LICENSE_COLS)
+    accounts = list(_account_users(ctx))  # a cursor cannot stay open across the write batches
+    step = (ctx.end - ctx.start) / max(1, len(accounts))
+    for n, (account_id, status, users) in enumerate(accounts):
+        when = ctx.start + step * n
+        for p in rng.sample(catalog, min(len(catalog), rng.choice((0, 1, 2, 2, 3, 4)))):
+            roll = rng.random()
+            if status == "deactivated":
+                sub_status = "cancelled"
+            else:
+                sub_status = (
+                    "active" if roll < 0.9 else ("suspended" if roll < 0.95 else "cancelled")
+                )
+            holders = rng.sample(users, rng.randint(1, len(users)))
+            start = dt.datetime.fromtimestamp(when, dt.UTC).date()
+            period = p["billing_period"]
+            periods = 1
+            stamp = ctx.to_db(when)
+            sid = ctx.ids.at(int(when * 1000))
+            subs.add(
+                (
+                    sid,
+                    account_id,
+                    p["key"],
+                    len(holders) + rng.randint(0, 3),
+                    len(holders),
+                    sub_status,
+                    start.isoformat(),
+                    period,
+                    periods,
+                    payment_date(start, period, periods).isoformat(),
+                    str(p["unit_price"]),
+                    p["currency"],
+                    stamp if sub_status == "cancelled" else None,
+                    stamp,
+                    stamp,
+                )
+            )
+            for uid in holders:
+                lics.add((ctx.ids.at(int(when * 1000)), sid, account_id, uid, stamp))
+        if (n + 1) % CHUNK == 0 or n + 1 == len(accounts):
+            with transaction.atomic(), connection.cursor() as cur:
+                subs.flush(cur.cursor)
+                lics.flush(cur.cursor)
+            if (n + 1) % (CHUNK * 10) == 0:
+                progress(f"  subscriptions: {n + 1:,} / {len(accounts):,} accounts")
+    ctx.counts[subs.name] = subs.written
+    ctx.counts[lics.name] = lics.written
+    progress(f"  subscriptions: {subs.written:,}, licenses: {lics.written:,}")
+    return subs.written
 
 
 def issue_tokens(ctx: Context) -> dict[str, Any]:
@@ -818,7 +903,9 @@ def generate(
             cur.execute("PRAGMA synchronous=OFF")
             cur.execute("PRAGMA foreign_keys=OFF")
             cur.execute("PRAGMA cache_size=-512000")
-        dropped = _sqlite_secondary_indexes([t.name for t in w.tables])
+        dropped = _sqlite_secondary_indexes(
+            [t.name for t in w.tables] + [Subscription._meta.db_table, License._meta.db_table]
+        )
         with connection.cursor() as cur:
             for name, _ in dropped:
                 cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")

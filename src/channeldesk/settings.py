@@ -74,14 +74,16 @@ MIDDLEWARE = [
     "channeldesk.core.middleware.RequestContextMiddleware",
     "channeldesk.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Session, CSRF, authentication and messages are skipped for bearer-token API requests
+    # (core.middleware.web_only); everything else runs on every request.
+    "channeldesk.core.web_middleware.Session",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "channeldesk.core.middleware.CsrfMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "channeldesk.core.web_middleware.Csrf",
+    "channeldesk.core.web_middleware.Authentication",
     "channeldesk.identity.middleware.ActorMiddleware",
     "channeldesk.api.middleware.ApiMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "channeldesk.core.web_middleware.Messages",
 ]
 
 ROOT_URLCONF = "channeldesk.urls"

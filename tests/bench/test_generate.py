@@ -12,6 +12,7 @@ from channeldesk.accounts.models import SupportContact
 from channeldesk.audit.models import AuditEvent
 from channeldesk.core.ids import is_id
 from channeldesk.identity.models import User
+from channeldesk.subscriptions.models import License, Subscription
 from channeldesk.tenancy.models import Membership, Organization, search_key
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,33 @@ def test_tokens_act_as_the_measured_principals(data):
     assert len(client.get("/api/v1/accounts?limit=200", headers=operator).json()["items"]) == 200
     search = {"Authorization": f"Bearer {data['search_tokens'][0]}"}
     assert client.get("/api/v1/partners/search?q=ab", headers=search).status_code == 200
+
+
+def test_subscriptions_and_licenses_of_the_accounts_users(data):
+    subs = list(Subscription.objects.select_related("account"))
+    customers = Organization.objects.filter(kind="customer").count()
+    assert data["counts"]["subscriptions"] == len(subs)
+    assert 1.5 * customers <= len(subs) <= 2.5 * customers  # ~2 per account (issue 8)
+    assert sum(s.status == "active" for s in subs) > 0.7 * len(subs)
+    licenses = list(License.objects.all())
+    assert data["counts"]["subscriptions_license"] == len(licenses) > 0
+    held: dict[str, int] = {}
+    for lic in licenses:
+        held[lic.subscription_id] = held.get(lic.subscription_id, 0) + 1
+    members = set(Membership.objects.values_list("organization_id", "user_id"))
+    assert all((lic.account_id, lic.user_id) in members for lic in licenses)
+    for s in subs:
+        assert s.account.kind == "customer" and is_id(s.id)
+        assert s.assigned == held.get(s.id, 0) <= s.quantity
+        assert s.next_payment_date > s.start_date
+        if s.account.status == "deactivated":
+            assert s.status == "cancelled"
+    reseller = {"Authorization": f"Bearer {data['principals']['reseller']['token']}"}
+    response = Client().get("/api/v1/subscriptions?status=active&limit=50", headers=reseller)
+    assert response.status_code == 200
+    path = Organization.objects.get(id=data["principals"]["reseller"]["organization_id"]).path
+    expected = Subscription.objects.filter(status="active", account__path__startswith=path)
+    assert expected.exists()
+    assert [i["id"] for i in response.json()["items"]] == list(
+        expected.order_by("-id").values_list("id", flat=True)[:50]
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,12 +39,34 @@ def _account_page(request, qs):
         limit = max(1, min(200, int(request.GET.get("limit", 50))))
     except ValueError:
         limit = 50
+    # The page's keys from the reach index first, then the rows and partners for those keys
+    # only (keyset's `rows`, as the API list): the joined scan was most of this page's time.
     try:
         return keyset(
-            qs.select_related("parent"), order=["id"], limit=limit, cursor=request.GET.get("cursor")
+            qs, order=["id"], limit=limit, cursor=request.GET.get("cursor"), rows=_with_parent
         )
     except DomainError:
-        return keyset(qs.select_related("parent"), order=["id"], limit=limit)
+        return keyset(qs, order=["id"], limit=limit, rows=_with_parent)
+
+
+# The columns list.html shows: ~10 instead of ~60 per row (row conversion was measured).
+LIST_COLUMNS = ("id", "name", "city", "country", "status", "parent__name", "parent__kind")
+
+
+def _with_parent(qs):
+    return qs.select_related("parent").only(*LIST_COLUMNS)
+
+
+def _label_rows(accounts) -> None:
+    """Each row's detail link and status label, computed once per page: the URL is reversed
+    once and extended with the id, the translated labels are looked up from one dict (a
+    reverse and a choices lookup per row were most of the list page's rendering time)."""
+    marker = "0" * 26
+    prefix, _, suffix = reverse("accounts:detail", args=[marker]).partition(marker)
+    labels = {value: str(label) for value, label in Status.choices}
+    for a in accounts:
+        a.detail_url = f"{prefix}{a.id}{suffix}"
+        a.status_label = labels.get(a.status, a.status)
 
 
 @require_GET
@@ -74,6 +97,7 @@ def account_list(request, dashboard: bool = False):
     if status not in (None, *Status.values):
         status = None
     page = _account_page(request, queries.accounts(actor, q=q, status=status))
+    _label_rows(page.items)
     return render_page(
         request,
         "accounts/list.html",

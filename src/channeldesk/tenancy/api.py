@@ -58,7 +58,7 @@ def partner_create(request, payload: PartnerIn):
 
 @router.get("/partners/search", response=PartnerSearchOut)
 def partner_search(request, q: str = "", kind: str | None = None):
-    return {"items": queries.search_listed_partners(request.auth, q[:100], kind=kind)}
+    return {"items": queries.search_listed_partner_rows(request.auth, q[:100], kind=kind)}
 
 
 @router.get("/partners/{partner_id}", response=PartnerOut)
