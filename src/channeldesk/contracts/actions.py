@@ -117,20 +117,6 @@ def order_pdf(order: Order, language: str) -> bytes:
     return render_pdf("contracts/order_confirmation_pdf.html", _order_context(order), language)
 
 
-def may_order(actor: Actor, account: Organization) -> bool:
-    """An account_admin of a direct customer, or the account's partner (product.md §8)."""
-    if not permissions.can(actor, "order.create", account):
-        return False
-    if actor.is_customer:
-        parent = account.parent
-        return (
-            actor.organization.id == account.id
-            and parent is not None
-            and (parent.kind == Kind.OPERATOR)
-        )
-    return True
-
-
 # ---- orders --------------------------------------------------------------------------------
 
 
@@ -161,7 +147,7 @@ def place_order(actor: Actor, account: Organization, items: list[dict[str, Any]]
     """
     if account.kind != Kind.CUSTOMER:
         raise NotFound("account not found")
-    if not may_order(actor, account):
+    if not permissions.can(actor, "order.create", account):
         raise Forbidden(_("You are not allowed to place orders for this account."))
     if not items:
         raise ValidationFailed.field("items", _("Add at least one item."))
@@ -329,7 +315,7 @@ def _send_confirmation(order: Order, actor: Actor) -> None:
 @transaction.atomic
 def retry_order(actor: Actor, order: Order) -> Order:
     """Put a failed order back in the queue; provisioning runs again at once."""
-    if not may_order(actor, order.account):
+    if not permissions.can(actor, "order.create", order.account):
         raise Forbidden(_("You are not allowed to retry this order."))
     updated = Order.objects.filter(id=order.id, status=Order.Status.FAILED).update(
         status=Order.Status.CONFIRMED, failure_reason=""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from channeldesk.catalog.catalog import current
-from channeldesk.contracts import actions, queries
+from channeldesk.contracts import queries
 from channeldesk.tenancy import permissions
 
 
@@ -21,7 +21,7 @@ def base_packages(request, account) -> dict | None:
         "account": account,
         "packages": packages,
         "prices": queries.sees_prices(actor, account),
-        "may_order": actions.may_order(actor, account),
+        "may_order": permissions.can(actor, "order.create", account),
         "new_numbers": queries.phone_numbers(actor, account, new=True).count(),
     }
 
@@ -35,5 +35,5 @@ def order_data(request, account) -> dict | None:
         "account": account,
         "orders": orders,
         "prices": queries.sees_prices(actor, account),
-        "may_order": actions.may_order(actor, account),
+        "may_order": permissions.can(actor, "order.create", account),
     }

@@ -158,7 +158,7 @@ def number_assign(request, number_id: str):
 def order_new(request, account_id: str):
     actor = request.actor
     account = queries.account_or_404(actor, account_id)
-    if not actions.may_order(actor, account):
+    if not permissions.can(actor, "order.create", account):
         raise Forbidden("not allowed")
     packages = list(BasePackage.objects.filter(account=account).order_by("id"))
     preset = request.GET.get("base_package")
@@ -227,7 +227,7 @@ def order_detail(request, order_id: str):
             "items": list(order.items.all()),
             "prices": queries.sees_prices(actor, order.account),
             "may_retry": order.status == Order.Status.FAILED
-            and actions.may_order(actor, order.account),
+            and permissions.can(actor, "order.create", order.account),
             "pending": order.status in (Order.Status.CONFIRMED, Order.Status.PROVISIONING),
         },
         partial="status",

@@ -220,6 +220,11 @@ def can(actor: Actor, action: str, org: Organization | None = None) -> bool:
     kinds = KIND_RULES.get(action)
     if kinds is not None and not actor.is_system and actor.kind not in kinds:
         return False
+    if action == "order.create" and org is not None and actor.kind == Kind.CUSTOMER:
+        # Customers with a partner order through it; only a direct customer of the operator
+        # (depth 1) orders for itself (product.md §8).
+        if org.id != actor.organization.id or org.depth != 1:
+            return False
     if org is not None and ACTIONS[action] and actor.kind == Kind.DISTRIBUTOR:
         # A distributor manages its resellers and only reads their customers.
         if org.depth > actor.organization.depth + 1:
