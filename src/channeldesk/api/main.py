@@ -122,6 +122,8 @@ ROUTERS = [
     ("channeldesk.audit.api", ""),
 ]
 
+FAST_ROUTES: list = []
+
 for module_name, prefix in ROUTERS:
     try:
         module = importlib.import_module(module_name)
@@ -130,3 +132,5 @@ for module_name, prefix in ROUTERS:
             raise
         continue
     api.add_router(prefix, module.router)
+    # Hot reads an app also answers in front of Django for bearer tokens (api.fast).
+    FAST_ROUTES.extend(getattr(module, "fast_routes", ()))

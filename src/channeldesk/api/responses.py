@@ -14,9 +14,9 @@ import orjson
 from django.http import HttpResponse
 
 
+def dumps(data: Any) -> bytes:
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+
+
 def json_response(data: Any, status: int = 200) -> HttpResponse:
-    return HttpResponse(
-        orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS),
-        status=status,
-        content_type="application/json",
-    )
+    return HttpResponse(dumps(data), status=status, content_type="application/json")

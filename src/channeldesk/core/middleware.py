@@ -46,14 +46,37 @@ def _bad_request(request, detail: str):
     return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
 
 
+def request_id(given: str) -> str:
+    """The client's X-Request-Id when it is a short alphanumeric id, else a new one."""
+    if not given or len(given) > 64 or not given.replace("-", "").isalnum():
+        return secrets.token_hex(8)
+    return given
+
+
+def security_headers(path: str) -> list[tuple[str, str]]:
+    """The headers every answer carries unless the view set them itself (quality.md 11)."""
+    headers = [
+        ("Content-Security-Policy", DOCS_CSP if path == "/api/v1/docs" else CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        # No URL (set-password tokens included) ever leaves in a Referer; CsrfMiddleware
+        # below copes with the "Origin: null" this makes browsers send on form posts.
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "DENY"),
+    ]
+    if settings.SECURE:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    if not path.startswith(settings.STATIC_URL):
+        # Pages and API answers carry personal data: never stored by caches.
+        headers.append(("Cache-Control", "no-store"))
+    return headers
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        rid = request.headers.get("X-Request-Id", "")
-        if not rid or len(rid) > 64 or not rid.replace("-", "").isalnum():
-            rid = secrets.token_hex(8)
+        rid = request_id(request.headers.get("X-Request-Id", ""))
         request.request_id = rid
         if _has_nul(request):
             # NUL cannot be stored (PostgreSQL refuses it in text) and is never meaningful in
@@ -78,18 +101,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        path = request.path
-        response.setdefault("Content-Security-Policy", DOCS_CSP if path == "/api/v1/docs" else CSP)
-        response.setdefault("X-Content-Type-Options", "nosniff")
-        # No URL (set-password tokens included) ever leaves in a Referer; CsrfMiddleware
-        # below copes with the "Origin: null" this makes browsers send on form posts.
-        response.setdefault("Referrer-Policy", "no-referrer")
-        response.setdefault("X-Frame-Options", "DENY")
-        if settings.SECURE:
-            response.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if not path.startswith(settings.STATIC_URL):
-            # Pages and API answers carry personal data: never stored by caches.
-            response.setdefault("Cache-Control", "no-store")
+        for name, value in security_headers(request.path):
+            response.setdefault(name, value)
         return response
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from django.db import connection
 from django.utils import timezone
@@ -10,32 +11,30 @@ from django.utils.dateparse import parse_datetime
 
 from channeldesk.core.errors import RateLimited
 from channeldesk.core.models import Throttle
+from channeldesk.core.statements import execute
+
+
+@cache
+def _upsert(vendor: str) -> str:
+    table = connection.ops.quote_name(Throttle._meta.db_table)
+    # Identifiers come from the model; every value is a parameter.
+    return (
+        f'INSERT INTO {table} ("key", "window_start", "count", "blocked_until") '  # noqa: S608
+        'VALUES (%s, %s, 1, NULL) ON CONFLICT ("key") DO UPDATE SET '
+        f'"count" = CASE WHEN {table}."window_start" <= %s THEN 1 '
+        f'ELSE {table}."count" + 1 END, '
+        f'"window_start" = CASE WHEN {table}."window_start" <= %s THEN %s '
+        f'ELSE {table}."window_start" END RETURNING "count", "window_start"'
+    )
 
 
 def hit(key: str, *, limit: int, window: int, message: str = "") -> None:
     """Count one attempt for `key`; raise RateLimited once more than `limit` fall in `window`
     seconds. One atomic upsert: no read-then-write, one statement per call."""
     now = timezone.now()
-    table = connection.ops.quote_name(Throttle._meta.db_table)
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        # Identifiers come from the model; every value is a parameter.
-        cursor.execute(
-            f'INSERT INTO {table} ("key", "window_start", "count", "blocked_until") '  # noqa: S608
-            'VALUES (%s, %s, 1, NULL) ON CONFLICT ("key") DO UPDATE SET '
-            f'"count" = CASE WHEN {table}."window_start" <= %s THEN 1 '
-            f'ELSE {table}."count" + 1 END, '
-            f'"window_start" = CASE WHEN {table}."window_start" <= %s THEN %s '
-            f'ELSE {table}."window_start" END RETURNING "count", "window_start"',
-            [
-                key[:200],
-                adapt(now),
-                adapt(now - dt.timedelta(seconds=window)),
-                adapt(now - dt.timedelta(seconds=window)),
-                adapt(now),
-            ],
-        )
-        count, started = cursor.fetchone()
+    at, expired = adapt(now), adapt(now - dt.timedelta(seconds=window))
+    ((count, started),) = execute(_upsert(connection.vendor), [key[:200], at, expired, expired, at])
     if isinstance(started, str):  # SQLite may return the stored text (naive UTC)
         started = parse_datetime(started)
     if started is not None and timezone.is_naive(started):

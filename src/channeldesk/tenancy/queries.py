@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from channeldesk.core import throttle
 from channeldesk.core.errors import ValidationFailed
+from channeldesk.core.statements import execute
 from channeldesk.tenancy import reach
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization, search_key
@@ -82,6 +83,4 @@ def search_listed_partner_rows(actor: Actor, q: str, *, kind: str | None = None)
         key + p[len(_SENTINEL) :] if isinstance(p, str) and p.startswith(_SENTINEL) else p
         for p in params
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, bound)
-        return [dict(zip(SEARCH_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    return [dict(zip(SEARCH_FIELDS, row, strict=True)) for row in execute(sql, bound)]

@@ -75,6 +75,47 @@ def get_visible[M: Model](
         raise NotFound(f"{model._meta.verbose_name} not found") from None
 
 
+def prepared_scope(actor: Actor) -> tuple[tuple, Actor, dict[str, Any]]:
+    """The actor's reach for a statement compiled once and reused (core.statements):
+    (shape key, a stand-in actor whose reach values are marks, the values to bind).
+
+    The stand-in has the actor's kind, depth and role, so `visible`/`manageable` and the
+    permission checks build the same filters; only the organization's path and id and the
+    user's id are placeholders. The key names every difference in the SQL that `org_scope`
+    and `visible` make."""
+    org = actor.organization
+    if actor.is_system or org.kind == Kind.OPERATOR:
+        scope = "all"
+    elif org.kind in (Kind.DISTRIBUTOR, Kind.RESELLER):
+        scope = "subtree"
+    else:
+        scope = "own"
+    key = (scope, org.kind, org.depth, actor.role, actor.user is not None)
+    stand_in = _stand_ins.get(key)
+    if stand_in is None:
+        stand_in = _stand_ins[key] = _stand_in(actor)
+    values: dict[str, Any] = {"reach_org": org.id, "reach_stem": org.path[:-1]}
+    if actor.user is not None:
+        values["reach_user"] = actor.user.id
+    return key, stand_in, values
+
+
+_stand_ins: dict[tuple, Actor] = {}
+
+
+def _stand_in(actor: Actor) -> Actor:
+    from channeldesk.core.statements import mark
+    from channeldesk.identity.models import User
+
+    org = actor.organization
+    # subtree_upper(path) = path[:-1] + "0": both range ends are the stem plus a suffix.
+    stand_in = Organization(
+        id=mark("reach_org"), kind=org.kind, path=mark("reach_stem") + "/", depth=org.depth
+    )
+    user = User(id=mark("reach_user")) if actor.user is not None else None
+    return Actor(organization=stand_in, role=actor.role, user=user)
+
+
 def visible_organizations(actor: Actor) -> QuerySet[Organization]:
     return Organization.objects.filter(org_scope(actor))
 
