@@ -433,8 +433,9 @@ def subscription_dict(r: tuple, billing: bool) -> dict:
 
 
 def subscriptions(environ, qs):
-    """The app's three statements: the keyset page (newest first) and the list's totals
-    (count and users; monthly value per currency for the bill-to side)."""
+    """The app's two statements: the keys-first keyset page (newest first) and the list's
+    totals grouped by status, currency and period (count, users; monthly value per currency
+    of the active ones for the bill-to side)."""
     actor = bearer(environ)
     try:
         limit = int(qs.get("limit", ["50"])[0])
@@ -454,31 +455,40 @@ def subscriptions(environ, qs):
         where += " AND s.status = %s"
         params += (status,)
     cursor = qs.get("cursor", [""])[0]
-    page_where, page_params = where, params
-    if cursor:
-        page_where += " AND s.id < %s"
-        page_params += (cursor_after(cursor),)
     d = db()
+    # Keys first (only the page's ids are sorted), then the narrow rows of those ids.
+    keys_where, keys_params = reach(actor, "o2")
+    if status:
+        keys_where += " AND s2.status = %s"
+        keys_params += (status,)
+    if cursor:
+        keys_where += " AND s2.id < %s"
+        keys_params += (cursor_after(cursor),)
     rows = d.all(
-        f"SELECT {SUBSCRIPTION_COLS}{SUBSCRIPTION_FROM}{page_where} ORDER BY s.id DESC LIMIT %s",
-        (*page_params, limit + 1),
+        f"SELECT {SUBSCRIPTION_COLS}{SUBSCRIPTION_FROM} AND s.id IN ("
+        "SELECT s2.id FROM subscriptions_subscription s2"
+        f" JOIN tenancy_organization o2 ON s2.account_id = o2.id WHERE 1 = 1{keys_where}"
+        " ORDER BY s2.id DESC LIMIT %s) ORDER BY s.id DESC LIMIT %s",
+        (*keys_params, limit + 1, limit + 1),
     )
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = base64.urlsafe_b64encode(orjson.dumps([rows[-1][0]])).decode().rstrip("=")
-    n, users = d.one(
-        f"SELECT COUNT(s.id), COALESCE(SUM(s.quantity), 0){SUBSCRIPTION_FROM}{where}", params
-    ) or (0, 0)
+    # The totals in one grouped statement: every group counts, active ones make the value.
+    groups = d.all(
+        "SELECT s.status, s.currency, s.billing_period, COUNT(s.id), COALESCE(SUM(s.quantity), 0),"
+        " CAST(COALESCE(SUM(CAST(s.unit_price * s.quantity AS NUMERIC)), 0) AS NUMERIC)"
+        f"{SUBSCRIPTION_FROM}{where} GROUP BY 1, 2, 3",
+        params,
+    )
     billing = actor.kind != "customer" and actor.role in ("operator_admin", "partner_admin")
-    totals: dict = {"subscriptions": n, "users": users}
+    totals: dict = {"subscriptions": sum(g[3] for g in groups), "users": sum(g[4] for g in groups)}
     if billing:
         per: dict[str, Decimal] = {}
-        for currency, period, total in d.all(
-            "SELECT s.currency, s.billing_period, COALESCE(SUM(s.unit_price * s.quantity), 0)"
-            f"{SUBSCRIPTION_FROM}{where} AND s.status = %s GROUP BY 1, 2",
-            (*params, "active"),
-        ):
+        for g_status, currency, period, _n, _users, total in groups:
+            if g_status != "active":
+                continue
             t = Decimal(str(total))
             per[currency] = per.get(currency, Decimal(0)) + (t / 12 if period == "annual" else t)
         totals["monthly_value"] = [

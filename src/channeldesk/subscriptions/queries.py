@@ -9,6 +9,8 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import Coalesce
 
 from channeldesk.core.errors import Forbidden
+from channeldesk.core.pagination import clamp_limit, decode_cursor, keyset_queryset, page_of
+from channeldesk.core.statements import Marks, prepared
 from channeldesk.identity.models import User
 from channeldesk.subscriptions.catalog_products import product_name
 from channeldesk.subscriptions.models import License, Subscription
@@ -46,15 +48,27 @@ def subscriptions(
 ) -> QuerySet[Subscription]:
     if not permissions.can(actor, "subscription.view"):
         raise Forbidden("You are not allowed to see subscriptions.")
-    qs = reach.visible(actor, Subscription).select_related("account")
+    key = search_key(q) if q else None
+    qs = _subscriptions(actor, status=status, product=product, key=key, account_id=account_id)
+    return qs.select_related("account")
+
+
+def _subscriptions(
+    actor: Actor,
+    *,
+    status: str | None,
+    product: str | None,
+    key: str | None,
+    account_id: str | None,
+) -> QuerySet[Subscription]:
+    qs = reach.visible(actor, Subscription)
     if status:
         qs = qs.filter(status=status)
     if product:
         qs = qs.filter(product=product)
     if account_id:
         qs = qs.filter(account_id=account_id)
-    if q:
-        key = search_key(q)
+    if key is not None:
         qs = qs.filter(account__name_key__gte=key, account__name_key__lt=key + "\uffff")
     return qs
 
@@ -136,6 +150,180 @@ def subscription_out(sub: Subscription, actor: Actor) -> dict[str, Any]:
         )
         out["unit_price"] = {"amount": str(sub.unit_price), "currency": sub.currency}
         out["monthly_value"] = {"amount": str(monthly_value(sub)), "currency": sub.currency}
+    return out
+
+
+PAGE_FIELDS = (
+    "id",
+    "product",
+    "quantity",
+    "assigned",
+    "status",
+    "start_date",
+    "billing_period",
+    "next_payment_date",
+    "unit_price",
+    "currency",
+    "auto_renew",
+    "cancel_at_term_end",
+    "customer_managed",
+    "version",
+    "account_id",
+    "account__name",
+    "account__name_key",  # the customer sort's cursor
+)
+# Sort columns whose cursor values are strings: their statement is compiled once (other sorts
+# take the ORM path, which converts the cursor's value to the column's type).
+TEXT_SORTS = {"id", "product", "status", "account__name_key"}
+
+
+def subscription_page(
+    actor: Actor,
+    *,
+    status: str | None = None,
+    product: str | None = None,
+    q: str = "",
+    account_id: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """One page of the subscriptions list as the API answers it ({items, next_cursor,
+    totals}): keys first (only the page's ids are sorted), narrow rows, and the totals in one
+    grouped statement; compiled once per shape (core.statements) where the sort allows."""
+    if not permissions.can(actor, "subscription.view"):
+        raise Forbidden("You are not allowed to see subscriptions.")
+    limit = clamp_limit(limit)
+    _, order = ordering(actor, sort)
+    after = decode_cursor(cursor, len(order))
+    billing = sees_billing(actor)
+    filters: dict[str, Any] = {
+        "status": status,
+        "product": product,
+        "q": q[:100],
+        "account_id": account_id,
+    }
+    fields = {f.lstrip("-") for f in order}
+    if fields <= TEXT_SORTS and (after is None or all(isinstance(v, str) for v in after)):
+        rows, groups = _prepared_page(actor, filters, order, limit, after)
+    else:
+        qs = subscriptions(actor, **filters)
+        rows = list(keyset_queryset(qs, order=order, limit=limit, after=after, rows=_page_rows))
+        groups = list(_total_groups(qs))
+    page = page_of(rows, order=order, limit=limit)
+    return {
+        "items": [_page_row_out(r, billing) for r in page.items],
+        "next_cursor": page.next_cursor,
+        "totals": _totals_of(groups, billing),
+    }
+
+
+def _page_rows(qs: QuerySet) -> QuerySet:
+    return qs.values(*PAGE_FIELDS)
+
+
+def _total_groups(qs: QuerySet) -> QuerySet:
+    value = ExpressionWrapper(
+        F("unit_price") * F("quantity"), output_field=DecimalField(max_digits=20, decimal_places=2)
+    )
+    return (
+        qs.order_by()
+        .values("status", "currency", "billing_period")
+        .annotate(
+            n=Count("id"),
+            users=Coalesce(Sum("quantity"), 0),
+            total=Coalesce(Sum(value), Value(Decimal(0))),
+        )
+    )
+
+
+def _prepared_page(actor: Actor, filters: dict, order: list[str], limit: int, after) -> tuple:
+    shape, marked, values = reach.prepared_scope(actor)
+    flags = tuple(bool(v) for v in filters.values())
+    has_after = after is not None
+
+    def marked_filters(m: Marks) -> dict:
+        return {
+            "status": m.status if flags[0] else None,
+            "product": m.product if flags[1] else None,
+            "key": m.key if flags[2] else None,
+            "account_id": m.account if flags[3] else None,
+        }
+
+    def page(m: Marks) -> QuerySet:
+        marks = [getattr(m, f"after{i}") for i in range(len(order))] if has_after else None
+        qs = _subscriptions(marked, **marked_filters(m))
+        return keyset_queryset(qs, order=order, limit=limit, after=marks, rows=_page_rows)
+
+    key = (shape, flags, tuple(order), limit, has_after)
+    values.update(
+        status=filters["status"],
+        product=filters["product"],
+        key=search_key(filters["q"]),
+        account=filters["account_id"],
+    )
+    for i, v in enumerate(after or ()):
+        values[f"after{i}"] = v
+    rows = prepared(("subscriptions.page", *key), page).rows(**values)
+    groups = prepared(
+        ("subscriptions.totals", shape, flags),
+        lambda m: _total_groups(_subscriptions(marked, **marked_filters(m))),
+    ).rows(**values)
+    return rows, groups
+
+
+def _page_row_out(row: dict[str, Any], billing: bool) -> dict[str, Any]:
+    """`subscription_out` for a row of PAGE_FIELDS (same keys, same values)."""
+    out: dict[str, Any] = {
+        "id": row["id"],
+        "account": {"id": row["account_id"], "name": row["account__name"]},
+        "product": row["product"],
+        "product_name": product_name(row["product"]),
+        "quantity": row["quantity"],
+        "assigned": row["assigned"],
+        "status": row["status"],
+        "start_date": row["start_date"],
+        "billing_period": row["billing_period"],
+        "auto_renew": row["auto_renew"],
+        "cancel_at_term_end": row["cancel_at_term_end"],
+        "customer_managed": row["customer_managed"],
+        "etag": f'"{row["id"]}-{row["version"]}"',
+    }
+    if billing:
+        price, quantity = row["unit_price"], row["quantity"]
+        value = price * quantity
+        if row["billing_period"] == "annual":
+            value = value / 12
+        out["next_payment_date"] = (
+            None if row["status"] == Subscription.Status.CANCELLED else row["next_payment_date"]
+        )
+        out["unit_price"] = {"amount": str(price), "currency": row["currency"]}
+        out["monthly_value"] = {
+            "amount": str(value.quantize(Decimal("0.01"))),
+            "currency": row["currency"],
+        }
+    return out
+
+
+def _totals_of(groups: list[dict[str, Any]], billing: bool) -> dict[str, Any]:
+    """`totals` from the grouped statement: every row counts, active ones make the value."""
+    out: dict[str, Any] = {
+        "subscriptions": sum(g["n"] for g in groups),
+        "users": sum(g["users"] for g in groups),
+    }
+    if billing:
+        per: dict[str, Decimal] = {}
+        for g in groups:
+            if g["status"] != Subscription.Status.ACTIVE:
+                continue
+            t = Decimal(g["total"])
+            per[g["currency"]] = per.get(g["currency"], Decimal(0)) + (
+                t / 12 if g["billing_period"] == "annual" else t
+            )
+        out["monthly_value"] = [
+            {"amount": str(v.quantize(Decimal("0.01"))), "currency": c}
+            for c, v in sorted(per.items())
+        ]
     return out
 
 
