@@ -145,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "channeldesk.identity.passwords.MaximumLengthValidator"},
 ]
 
+SESSION_ENGINE = "channeldesk.identity.sessions"
 SESSION_COOKIE_AGE = 12 * 3600  # absolute lifetime
 SESSION_IDLE_SECONDS = 2 * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -7,7 +7,13 @@ from django.db.models import QuerySet
 from channeldesk.accounts.models import Account, AccountIntegration, ProblemReport, SupportContact
 from channeldesk.catalog.catalog import current, localized
 from channeldesk.core.errors import Forbidden, NotFound, ValidationFailed
-from channeldesk.core.pagination import clamp_limit, decode_cursor, keyset_queryset, page_of
+from channeldesk.core.pagination import (
+    Page,
+    clamp_limit,
+    decode_cursor,
+    keyset_queryset,
+    page_of,
+)
 from channeldesk.core.statements import Marks, prepared
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.actor import Actor
@@ -80,6 +86,53 @@ def account_page(
     values["after"] = after[0] if after else None
     page = page_of(stmt.rows(**values), order=["id"], limit=limit)
     return {"items": account_rows_out(page.items), "next_cursor": page.next_cursor}
+
+
+# The columns the accounts page shows.
+LIST_FIELDS = ("id", "name", "city", "country", "status", "parent__name", "parent__kind")
+
+
+def account_list_rows(
+    actor: Actor,
+    *,
+    q: str = "",
+    status: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page:
+    """The accounts page's rows ({id, name, city, country, status, partner}), keys first,
+    from a statement compiled once per shape (as `account_page`)."""
+    after = decode_cursor(cursor, 1)
+    if after is not None and not isinstance(after[0], str):
+        raise ValidationFailed.field("cursor", "is not a valid cursor")
+    shape, marked, values = reach.prepared_scope(actor)
+    flags = (bool(q), bool(status), after is not None)
+
+    def build(m: Marks) -> QuerySet:
+        qs = _accounts(
+            marked,
+            key=m.key if flags[0] else None,
+            status=m.status if flags[1] else None,
+            partner_id=None,
+        )
+        return keyset_queryset(
+            qs,
+            order=["id"],
+            limit=limit,
+            after=[m.after] if flags[2] else None,
+            rows=lambda keys: keys.values(*LIST_FIELDS),
+        )
+
+    stmt = prepared(("accounts.list_rows", shape, flags, limit), build)
+    values.update(key=search_key(q) if q else "", status=status)
+    values["after"] = after[0] if after else None
+    rows = []
+    for row in stmt.rows(**values):
+        kind = row.pop("parent__kind")
+        name = row.pop("parent__name")
+        row["partner"] = name if kind != Kind.OPERATOR else None
+        rows.append(row)
+    return page_of(rows, order=["id"], limit=limit)
 
 
 def account_one(actor: Actor, account_id: str) -> dict:

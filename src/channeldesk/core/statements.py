@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 _OPEN, _CLOSE = "\x00cd:", "\x00"
 # Suffixes a marked value may carry into a parameter: the materialized path's "/" and the
@@ -47,6 +48,7 @@ class Statement:
     slots: tuple[tuple[int, str, str], ...]  # (parameter index, value name, suffix)
     names: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]
+    fields: tuple[Any, ...] = ()  # the model field of each selected column, where it is one
 
     def bind(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.params)
@@ -55,29 +57,62 @@ class Statement:
             params[i] = value + suffix if suffix else value
         return params
 
-    def rows(self, **values: Any) -> list[dict[str, Any]]:
-        """Execute with `values` bound; rows as dicts keyed by the selected names."""
-        names, converters = self.names, self.converters
+    def _converted(self, values: dict[str, Any]) -> list[list[Any]]:
+        converters = self.converters
         out = []
         for raw in execute(self.sql, self.bind(values)):
-            row = dict(zip(names, raw, strict=True))
+            row = list(raw)
             for pos, convs, expression in converters:
-                name = names[pos]
-                value = row[name]
+                value = row[pos]
                 for conv in convs:
                     value = conv(value, expression, connection)
-                row[name] = value
+                row[pos] = value
             out.append(row)
         return out
 
+    def rows(self, **values: Any) -> list[dict[str, Any]]:
+        """Execute with `values` bound; rows as dicts keyed by the selected names."""
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in self._converted(values)]
+
+    def instances(self, models: tuple[type[Model], ...], **values: Any) -> list[tuple]:
+        """Execute a model queryset (with select_related in `models` order); per row, one
+        instance of each model, as the ORM builds them (Model.from_db)."""
+        layout = _layout(models)
+        if tuple(self.fields) != layout:
+            raise RuntimeError("statement: the columns are not the models' fields")
+        alias = connection.alias
+        out = []
+        for row in self._converted(values):
+            objs, i = [], 0
+            for model in models:
+                names = _attnames(model)
+                objs.append(model.from_db(alias, names, row[i : i + len(names)]))
+                i += len(names)
+            out.append(tuple(objs))
+        return out
+
+
+@cache
+def _attnames(model: type[Model]) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields)
+
+
+@cache
+def _layout(models: tuple[type[Model], ...]) -> tuple[Any, ...]:
+    return tuple(f for model in models for f in model._meta.concrete_fields)
+
 
 def compile_statement(qs: QuerySet, names: Sequence[str] | None = None) -> Statement:
-    """Compile a `.values(...)` queryset built with marks (see the module docstring)."""
+    """Compile a queryset built with marks (see the module docstring): a `.values(...)` one
+    for `rows`, a model one (select_related allowed) for `instances`."""
     compiler = qs.query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     select = [s[0] for s in compiler.select[0 : compiler.col_count]]
     if names is None:
         names = [*qs.query.values_select, *qs.query.annotation_select]
+        if not names:  # a model queryset: columns are named by position
+            names = [f"c{i}" for i in range(len(select))]
     if len(names) != len(select):
         raise RuntimeError("statement: selected names do not match the columns")
     slots = []
@@ -94,7 +129,8 @@ def compile_statement(qs: QuerySet, names: Sequence[str] | None = None) -> State
         (pos, tuple(convs), expression)
         for pos, (convs, expression) in compiler.get_converters(select).items()
     )
-    return Statement(sql, tuple(params), tuple(slots), tuple(names), converters)
+    fields = tuple(getattr(col, "target", None) for col in select)
+    return Statement(sql, tuple(params), tuple(slots), tuple(names), converters, fields)
 
 
 _qmark: dict[str, str] = {}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from channeldesk.audit.events import record, record_outside
 from channeldesk.core import throttle
 from channeldesk.core.errors import Conflict, Forbidden, RateLimited, ValidationFailed
+from channeldesk.core.statements import prepared
 from channeldesk.identity.models import ApiToken, User, UserToken, hash_secret, normalize_email
 from channeldesk.notifications.outbox import language_for, queue_email
 from channeldesk.tenancy import permissions
@@ -50,6 +51,25 @@ def usable_memberships(user: User):
         .select_related("organization", "user")
         .order_by("created_at")
     )
+
+
+def usable_membership_list(user: User) -> list[Membership]:
+    """`usable_memberships(user)` as a list, by a statement compiled once: the web session
+    resolves them on every request (identity.middleware)."""
+    stmt = prepared(
+        ("identity.usable_memberships",),
+        lambda m: (
+            Membership.objects.filter(user_id=m.user, organization__status=Status.ACTIVE)
+            .select_related("organization")
+            .order_by("created_at")
+        ),
+    )
+    out = []
+    for membership, organization in stmt.instances((Membership, Organization), user=user.id):
+        membership.organization = organization
+        membership.user = user
+        out.append(membership)
+    return out
 
 
 def validate_new_password(password: str, user: User | None = None) -> None:

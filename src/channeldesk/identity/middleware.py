@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.utils import translation
 
-from channeldesk.identity.actions import usable_memberships
+from channeldesk.identity.actions import usable_membership_list
 from channeldesk.tenancy.actor import Actor
 
 SESSION_MEMBERSHIP = "membership_id"
@@ -41,7 +41,7 @@ class ActorMiddleware:
             ):
                 logout(request)
             else:
-                memberships = list(usable_memberships(user))
+                memberships = usable_membership_list(user)
                 chosen = request.session.get(SESSION_MEMBERSHIP)
                 membership = next((m for m in memberships if m.id == chosen), None) or (
                     memberships[0] if memberships else None

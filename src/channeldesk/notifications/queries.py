@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from channeldesk.core.statements import prepared
 from channeldesk.notifications.models import Notification, OutboxEmail
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.actor import Actor
@@ -17,7 +18,22 @@ def notifications(actor: Actor) -> QuerySet[Notification]:
 
 
 def unread_count(actor: Actor) -> int:
-    return notifications(actor).filter(read_at__isnull=True).count()
+    """On every page (the header's badge): a statement compiled once per shape."""
+    if actor.user is None:
+        return 0
+    shape, marked, values = reach.prepared_scope(actor)
+    stmt = prepared(
+        ("notifications.unread", shape),
+        lambda m: (
+            notifications(marked)
+            .filter(read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("id"))
+        ),
+    )
+    rows = stmt.rows(**values)
+    return rows[0]["n"] if rows else 0
 
 
 def outbox(actor: Actor, *, status: str | None = None) -> QuerySet[OutboxEmail]:
