@@ -32,20 +32,32 @@ _JOINED: list[tuple[type[Model], str]] = [
 ]
 
 
+# The columns that decide a request's reach and permissions (api.fast): the actor's other
+# fields stay deferred and are read from the database if anything touches them.
+NARROW: dict[type[Model], tuple[str, ...]] = {
+    ApiToken: ("id", "membership_id", "expires_at", "last_used_at", "revoked_at"),
+    Membership: ("id", "role", "user_id", "organization_id"),
+    User: ("id", "email", "is_active"),
+    Organization: ("id", "kind", "path", "depth", "status"),
+}
+
+
 @cache
-def _statement(vendor: str) -> tuple[str, list[tuple[type[Model], int, list]]]:
-    """SQL and, per model, its column count and (field, converters) in concrete-field order."""
+def _statement(vendor: str, narrow: bool = False) -> tuple[str, list[tuple[type[Model], list]]]:
+    """SQL and, per model, its (attname, column, converters) in select order."""
     qn = connection.ops.quote_name
     columns: list[str] = []
     plan = []
     for model, alias in _JOINED:
         fields = []
         for f in model._meta.concrete_fields:
+            if narrow and f.attname not in NARROW[model]:
+                continue
             columns.append(f"{alias}.{qn(str(f.column))}")
             col = f.get_col(alias)
             converters = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
-            fields.append((col, converters))
-        plan.append((model, len(fields), fields))
+            fields.append((f.attname, col, converters))
+        plan.append((model, fields))
     # Identifiers only, from the models; the token hash is a parameter.
     sql = (
         f"SELECT {', '.join(columns)} FROM {qn(ApiToken._meta.db_table)} t"  # noqa: S608
@@ -57,17 +69,18 @@ def _statement(vendor: str) -> tuple[str, list[tuple[type[Model], int, list]]]:
     return sql, plan
 
 
-def _load(row: tuple) -> list[Any]:
-    _, plan = _statement(connection.vendor)
+def _load(row: tuple, narrow: bool) -> list[Any]:
+    _, plan = _statement(connection.vendor, narrow)
     out, i = [], 0
-    for model, n, fields in plan:
-        values = []
-        for (col, converters), value in zip(fields, row[i : i + n], strict=True):
+    for model, fields in plan:
+        names, values = [], []
+        for (attname, col, converters), value in zip(fields, row[i : i + len(fields)], strict=True):
             for conv in converters:
                 value = conv(value, col, connection)
+            names.append(attname)
             values.append(value)
-        out.append(model.from_db(connection.alias, (), values))
-        i += n
+        out.append(model.from_db(connection.alias, names, values))
+        i += len(fields)
     return out
 
 
@@ -81,12 +94,13 @@ _RECENT_MAX = 2048
 def actor_for_bearer(raw: str, *, reuse: bool = False) -> Actor | None:
     """The actor behind a bearer token, or None (same rules as actor_for_token).
 
-    `reuse`: the caller only reads and never changes the actor's objects (api.fast), so an
-    actor built from an identical row may be handed out again."""
+    `reuse`: the caller only reads and never changes the actor's objects (api.fast): only the
+    columns of NARROW are read (the rest is deferred), and an actor built from an identical
+    row may be handed out again."""
     if not raw.startswith(ApiToken.PREFIX) or len(raw) > 100:
         return None
     digest = hash_secret(raw)
-    sql, _ = _statement(connection.vendor)
+    sql, _ = _statement(connection.vendor, reuse)
     rows = execute(sql, [digest])
     if not rows:
         return None
@@ -95,7 +109,7 @@ def actor_for_bearer(raw: str, *, reuse: bool = False) -> Actor | None:
     if cached is not None and cached[0] == row:
         _, token, actor = cached
     else:
-        token, membership, user, org = _load(row)
+        token, membership, user, org = _load(row, reuse)
         membership.user = user
         membership.organization = org
         token.membership = membership
