@@ -310,20 +310,22 @@ PARTNER_WORDS = [
     "Jade",
 ]
 PARTNER_SUFFIX = ["Telecom", "IT-Systeme", "Communications", "Netzwerke", "ICT", "Solutions"]
+# Valid addresses (ISO 3166-2 subdivisions, the countries' postal code formats), so that the
+# generated accounts pass the app's own validation (an edit, the CSV import).
 CITIES = [
-    ("Berlin", "DE", "BE", "10115"),
-    ("Hamburg", "DE", "HH", "20095"),
-    ("München", "DE", "BY", "80331"),
-    ("Köln", "DE", "NW", "50667"),
-    ("Frankfurt am Main", "DE", "HE", "60311"),
-    ("Stuttgart", "DE", "BW", "70173"),
-    ("Wien", "AT", "9", "1010"),
-    ("Graz", "AT", "6", "8010"),
-    ("Zürich", "CH", "ZH", "8001"),
-    ("Amsterdam", "NL", "NH", "1012"),
-    ("Rotterdam", "NL", "ZH", "3011"),
-    ("Utrecht", "NL", "UT", "3511"),
-    ("Antwerpen", "BE", "VAN", "2000"),
+    ("Berlin", "DE", "DE-BE", "10115"),
+    ("Hamburg", "DE", "DE-HH", "20095"),
+    ("München", "DE", "DE-BY", "80331"),
+    ("Köln", "DE", "DE-NW", "50667"),
+    ("Frankfurt am Main", "DE", "DE-HE", "60311"),
+    ("Stuttgart", "DE", "DE-BW", "70173"),
+    ("Wien", "AT", "AT-9", "1010"),
+    ("Graz", "AT", "AT-6", "8010"),
+    ("Zürich", "CH", "CH-ZH", "8001"),
+    ("Amsterdam", "NL", "NL-NH", "1012 AB"),
+    ("Rotterdam", "NL", "NL-ZH", "3011 AD"),
+    ("Utrecht", "NL", "NL-UT", "3511 AA"),
+    ("Antwerpen", "BE", "BE-VLG", "2000"),
 ]
 REGION = {"DE": "eu-central", "AT": "eu-central", "CH": "eu-central", "NL": "eu-west"}
 REGION["BE"] = "eu-west"

@@ -18,10 +18,11 @@ from channeldesk.audit.events import diff, record
 from channeldesk.catalog.catalog import current
 from channeldesk.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from channeldesk.core.etag import require_match
+from channeldesk.core.ids import new_id
 from channeldesk.notifications.outbox import queue_email
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
-from channeldesk.tenancy.models import Organization
+from channeldesk.tenancy.models import Organization, search_key
 from channeldesk.tenancy.roles import Kind, Status
 from channeldesk.tenancy.validation import SUBDIVISION_REQUIRED, raise_if, validate_address
 
@@ -51,7 +52,9 @@ READ_ONLY_FIELDS = (
 AUDITED_FIELDS = (*PROFILE_FIELDS, "cloud_region", "billing_customer_number", "pbx_type", "status")
 
 
-def snapshot(account: Organization) -> dict[str, Any]:
+def snapshot(account: Organization | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(account, dict):  # a row of new_account_row
+        return {f: account.get(f, "") for f in AUDITED_FIELDS}
     return {f: getattr(account, f) for f in AUDITED_FIELDS}
 
 
@@ -97,9 +100,53 @@ def create_account(
 ) -> Account:
     """Create a customer account under `partner` (a reseller or distributor, or the operator
     for a direct customer). The cloud region defaults from the country and is fixed after."""
-    parent = partner or (
-        actor.organization if actor.is_partner else Organization.objects.get(kind=Kind.OPERATOR)
+    parent = partner or default_parent(actor)
+    account = new_account(
+        actor, parent, data, status=status, billing_customer_number=billing_customer_number
     )
+    account.save()
+    record(
+        actor, "account.created", organization=account, target=account, changes=snapshot(account)
+    )
+    return account
+
+
+def default_parent(actor: Actor) -> Organization:
+    """Where an actor's new accounts go when no partner is chosen: under the partner itself,
+    or directly under the operator."""
+    if actor.is_partner:
+        return actor.organization
+    return Organization.objects.get(kind=Kind.OPERATOR)
+
+
+def new_account(
+    actor: Actor,
+    parent: Organization,
+    data: dict[str, Any],
+    *,
+    status: str = Status.ACTIVE,
+    billing_customer_number: str | None = None,
+) -> Account:
+    """A validated, unsaved customer account under `parent`: ValidationFailed names every bad
+    field; Forbidden when the actor may not create there."""
+    row = new_account_row(
+        actor, parent, data, status=status, billing_customer_number=billing_customer_number
+    )
+    account = Account(**{k: v for k, v in row.items() if k != "parent_id"})
+    account.parent = parent
+    return account
+
+
+def new_account_row(
+    actor: Actor,
+    parent: Organization,
+    data: dict[str, Any],
+    *,
+    status: str = Status.ACTIVE,
+    billing_customer_number: str | None = None,
+) -> dict[str, Any]:
+    """`new_account` as the row's values (attname -> value): the CSV import inserts these
+    without building a model instance per row (core.bulk)."""
     permissions.require(actor, "account.create", parent)
     if parent.kind == Kind.CUSTOMER:
         raise ValidationFailed.field("partner_id", _("A customer account cannot manage another."))
@@ -108,22 +155,28 @@ def create_account(
     data = {k: v for k, v in data.items() if v is not None}
     _check_profile(data, creating=True)
     cat = current()
-    account = Account(
+    row: dict[str, Any] = {k: v for k, v in data.items() if k in (*PROFILE_FIELDS, "cloud_region")}
+    row.setdefault("cloud_region", "")
+    row.setdefault("platform", "")
+    if not row["cloud_region"]:
+        row["cloud_region"] = cat.region_for_country(row.get("country", ""))
+    if not row["platform"]:
+        row["platform"] = cat.default_platform()
+    account_id = new_id()
+    row.update(
+        id=account_id,
         kind=Kind.CUSTOMER,
         status=status,
-        **{k: v for k, v in data.items() if k in (*PROFILE_FIELDS, "cloud_region")},
+        billing_customer_number=billing_customer_number or "",
+        parent_id=parent.id,
+        path=f"{parent.path}{account_id}/",
+        depth=parent.depth + 1,
+        name_key=search_key(row["name"]),
     )
-    if not account.cloud_region:
-        account.cloud_region = cat.region_for_country(account.country)
-    if not account.platform:
-        account.platform = cat.default_platform()
-    account.billing_customer_number = billing_customer_number or ""
-    account.place_under(parent)
-    account.save()
-    record(
-        actor, "account.created", organization=account, target=account, changes=snapshot(account)
-    )
-    return account
+    for name in AUDITED_FIELDS:  # what the model would start with (e.g. the language "en")
+        if name not in row:
+            row[name] = Account._meta.get_field(name).get_default()  # type: ignore[union-attr]
+    return row
 
 
 @transaction.atomic

@@ -32,10 +32,10 @@ def _matches(webhook: Webhook, action: str) -> bool:
     return any(action == e or action.startswith(f"{e}.") for e in webhook.events)
 
 
-def fan_out(event: AuditEvent) -> int:
+def fan_out(event: AuditEvent, hooks: list[Webhook] | None = None) -> int:
     """Queue a delivery for every active webhook of the event organization's ancestors."""
-    ancestors = [p for p in event.organization_path.split("/") if p]
-    hooks = Webhook.objects.filter(organization_id__in=ancestors, active=True)
+    if hooks is None:
+        hooks = list(_hooks_of(event.organization_path))
     payload = {
         "id": event.id,
         "event": event.action,
@@ -57,6 +57,32 @@ def fan_out(event: AuditEvent) -> int:
 
         kick_worker()
     return len(rows)
+
+
+def _hooks_of(path: str):
+    ancestors = [p for p in path.split("/") if p]
+    return Webhook.objects.filter(organization_id__in=ancestors, active=True)
+
+
+def fan_out_many(events: list[AuditEvent]) -> int:
+    """fan_out for many events with two lookups per parent organization instead of one per
+    event: the webhooks of the parent's ancestors (cached per parent path), and those of the
+    events' own organizations (one query for all of them)."""
+    own: dict[str, list[Webhook]] = {}
+    for hook in Webhook.objects.filter(
+        organization_id__in={e.organization_id for e in events}, active=True
+    ):
+        own.setdefault(hook.organization_id, []).append(hook)
+    above: dict[str, list[Webhook]] = {}
+    queued = 0
+    for event in events:
+        parent_path = event.organization_path.rstrip("/").rpartition("/")[0] + "/"
+        if parent_path not in above:
+            above[parent_path] = list(_hooks_of(parent_path))
+        hooks = above[parent_path] + own.get(event.organization_id or "", [])
+        if hooks:
+            queued += fan_out(event, hooks)
+    return queued
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

@@ -70,6 +70,12 @@ def subdivision_choices(country: str) -> list[tuple[str, str]]:
     return sorted(((s.code, s.name) for s in subs if s.parent_code is None), key=lambda s: s[1])
 
 
+@functools.cache
+def subdivision_codes(country: str) -> frozenset[str]:
+    """The codes of subdivision_choices(country), for checks (once per country)."""
+    return frozenset(code for code, _name in subdivision_choices(country))
+
+
 def validate_address(data: dict, *, required: bool) -> list[FieldError]:
     """Check country / subdivision / postal code in `data` (normalising them in place)."""
     errors: list[FieldError] = []
@@ -87,7 +93,7 @@ def validate_address(data: dict, *, required: bool) -> list[FieldError]:
     sub = (data.get("subdivision") or "").strip().upper()
     data["subdivision"] = sub
     if sub:
-        if sub not in dict(subdivision_choices(country)):
+        if sub not in subdivision_codes(country):
             errors.append(
                 FieldError("subdivision", _("This province/state does not belong to the country."))
             )
