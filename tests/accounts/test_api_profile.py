@@ -17,6 +17,9 @@ from channeldesk.tenancy.models import Organization
         ({"postal_code": "1234"}, "postal_code"),  # DE: five digits
         ({"country": "NL", "subdivision": "", "postal_code": "10115"}, "postal_code"),
         ({"country": "US", "subdivision": "", "postal_code": "10001"}, "subdivision"),
+        ({"country": "MX", "subdivision": "", "postal_code": "06600"}, "subdivision"),
+        ({"country": "AE", "subdivision": "", "postal_code": ""}, "subdivision"),
+        ({"country": "AE", "subdivision": "DE-BY", "postal_code": ""}, "subdivision"),
         ({"country": "GB", "subdivision": "", "postal_code": "12345"}, "postal_code"),
         ({"country": "CA", "subdivision": "CA-ON", "postal_code": "12345"}, "postal_code"),
         ({"name": "   "}, "name"),
@@ -52,6 +55,9 @@ def test_profile_validation_names_the_field(world, api_as, body, field):
         {"country": "BE", "subdivision": "", "postal_code": "1000"},
         {"country": "FR", "subdivision": "", "postal_code": "75001"},
         {"country": "DE", "subdivision": "DE-BY", "postal_code": "80331"},
+        {"country": "DE", "subdivision": "", "postal_code": "80331"},
+        {"country": "HK", "subdivision": "", "postal_code": ""},
+        {"country": "AE", "subdivision": "AE-DU", "postal_code": ""},
     ],
 )
 def test_valid_addresses_are_accepted(world, api_as, body):
@@ -112,3 +118,46 @@ def test_profile_edit_is_audited_with_before_and_after(world, api_as):
     assert r.status_code == 200
     event = AuditEvent.objects.get(organization=acc, action="account.updated")
     assert event.changes["city"] == {"before": "Berlin", "after": "Hamburg"}
+
+
+def _create(api, **fields):
+    body = {"name": "Harbour Trading Ltd", "street": "1 Queen's Road", "city": "Hong Kong"}
+    return api.post("/accounts", {**body, **fields})
+
+
+def test_postal_code_required_only_where_the_country_uses_them(world, api_as):
+    """Hong Kong and the Emirates have no postal codes: creating an account there needs none;
+    a German address still does."""
+    api = api_as(world.members["partner_agent"])
+    r = _create(api, country="HK")
+    assert r.status_code == 201, r.content
+    assert r.json()["postal_code"] == ""
+    r = _create(api, country="AE", subdivision="AE-DU", city="Dubai")
+    assert r.status_code == 201, r.content
+    r = _create(api, country="DE", city="Berlin")
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["postal_code"]
+
+
+def test_the_catalog_decides_where_the_province_is_required(world, api_as, settings):
+    """`addresses.subdivision_required` of the catalog in force is the rule: with DE listed,
+    a German address needs its Land; with US no longer listed, a US one does not."""
+    import yaml
+
+    from channeldesk.catalog import catalog
+
+    doc = yaml.safe_load(catalog.DEFAULT_FILE.read_text())
+    doc["addresses"]["subdivision_required"] = ["DE"]
+    catalog.load(yaml.safe_dump(doc, allow_unicode=True), source="test")
+    catalog.invalidate()
+    try:
+        api = api_as(world.members["partner_agent"])
+        r = _create(api, country="DE", city="Berlin", postal_code="10115")
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["field"] == "subdivision"
+        r = _create(api, country="DE", city="Berlin", postal_code="10115", subdivision="DE-BE")
+        assert r.status_code == 201, r.content
+        r = _create(api, country="US", city="New York", postal_code="10001")
+        assert r.status_code == 201, r.content
+    finally:
+        catalog.invalidate()

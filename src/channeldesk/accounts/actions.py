@@ -23,7 +23,7 @@ from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization
 from channeldesk.tenancy.roles import Kind, Status
-from channeldesk.tenancy.validation import SUBDIVISION_REQUIRED, raise_if, validate_address
+from channeldesk.tenancy.validation import raise_if, subdivision_required, validate_address
 
 PROFILE_FIELDS = (
     "name",
@@ -65,7 +65,7 @@ def _check_profile(data: dict[str, Any], *, creating: bool) -> None:
     address_errors = validate_address(data, required=creating)
     if (
         not creating
-        and data.get("country") in SUBDIVISION_REQUIRED
+        and subdivision_required(data.get("country") or "")
         and not data.get("subdivision")
         and not any(e.field in ("country", "subdivision") for e in address_errors)
     ):

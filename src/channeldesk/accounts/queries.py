@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from channeldesk.accounts.models import Account, AccountIntegration, ProblemReport, SupportContact
 from channeldesk.catalog.catalog import current, localized
@@ -188,7 +189,7 @@ def problem_reports(actor: Actor, account: Organization | None = None) -> QueryS
         return qs
     if permissions.can(actor, "problem_report.create", account) and actor.user is not None:
         return qs.filter(reporter=actor.user)
-    raise Forbidden("You are not allowed to see problem reports.")
+    raise Forbidden(_("You are not allowed to see problem reports."))
 
 
 def report_out(r: ProblemReport, lang: str | None = None) -> dict:

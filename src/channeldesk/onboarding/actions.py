@@ -34,6 +34,19 @@ def _locked(draft: Onboarding) -> Onboarding:
     return row
 
 
+def require_platform(draft: Onboarding) -> None:
+    """409 for a draft whose platform the catalog no longer offers (loading such a catalog is
+    refused while drafts use the platform, but a draft must never turn into a 500)."""
+    if draft.platform not in current().keys("platforms"):
+        raise Conflict(
+            _(
+                "The platform %(platform)s of this onboarding is no longer offered. "
+                "Delete the draft and start again with another platform."
+            )
+            % {"platform": draft.platform}
+        )
+
+
 @transaction.atomic
 def start_onboarding(actor: Actor, *, platform: str) -> Onboarding:
     permissions.require(actor, "onboarding.manage", actor.organization)
@@ -62,6 +75,7 @@ def check_step(actor: Actor, draft: Onboarding, step: str) -> None:
 def _check_step(draft: Onboarding, step: str) -> None:
     if step not in EDITABLE_STEPS:
         raise NotFound("no such step")
+    require_platform(draft)
     if step not in draft.steps:
         raise Conflict(
             _("The step %(step)s is not part of this platform's onboarding.") % {"step": step}
@@ -204,6 +218,7 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
     users, and invite the admin contacts as site_admin users — all or nothing."""
     permissions.require(actor, "onboarding.manage", draft.organization)
     draft = _locked(draft)
+    require_platform(draft)
     missing = draft.missing_steps
     if missing:
         raise Conflict(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Body, Router
 from pydantic import ValidationError
 
@@ -60,14 +61,14 @@ def onboarding_delete(request, onboarding_id: str):
 
 def _parse_step(step: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise ValidationFailed.field("body", "Expected a JSON object.")
+        raise ValidationFailed.field("body", _("Expected a JSON object."))
     try:
         parsed = STEP_SCHEMAS[step].model_validate(body)
     except ValidationError as exc:
         errors = [
             FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()
         ]
-        raise ValidationFailed("The request is not valid.", errors=errors) from None
+        raise ValidationFailed(_("The request is not valid."), errors=errors) from None
     return parsed.model_dump(exclude_unset=step == "gateway")
 
 

@@ -95,13 +95,25 @@ def _draft_for_wizard(request, onboarding_id: str) -> Onboarding:
     return draft
 
 
+def _platform_gone(request, draft: Onboarding):
+    """A draft on a platform the catalog no longer offers: say so on the dashboard."""
+    if draft.status != Onboarding.Status.DRAFT:
+        return None
+    try:
+        actions.require_platform(draft)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+        return redirect("dashboard")
+    return None
+
+
 @require_http_methods(["GET"])
 @actor_required
 def resume(request, onboarding_id: str):
     draft = _draft_for_wizard(request, onboarding_id)
     if draft.status == Onboarding.Status.COMPLETED and draft.account_id:
         return redirect("accounts:detail", account_id=draft.account_id)
-    return redirect(step_url(draft, draft.current_step))
+    return _platform_gone(request, draft) or redirect(step_url(draft, draft.current_step))
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,6 +124,9 @@ def step(request, onboarding_id: str, step: str):
         if draft.account_id:
             return redirect("accounts:detail", account_id=draft.account_id)
         raise Http404
+    gone = _platform_gone(request, draft)
+    if gone is not None:
+        return gone
     if step not in draft.steps:
         raise Http404
     return HANDLERS[step](request, draft)
