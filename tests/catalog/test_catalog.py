@@ -309,7 +309,7 @@ def test_load_refuses_to_drop_entries_in_use(world, doc, api_as):
             _load(_broken(doc, change))
         assert message in str(exc.value), exc.value
     with pytest.raises(
-        CatalogError, match=f"regions.eu-central: still used by {accounts} accounts"
+        CatalogError, match=rf"regions\.eu-central: still used by {accounts} accounts"
     ):
         _load(_broken(doc, _drop_eu_central))
     assert CatalogVersion.objects.count() == before
@@ -321,7 +321,7 @@ def test_load_refuses_to_drop_entries_in_use(world, doc, api_as):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "c.yaml"
         path.write_text(yaml.safe_dump(_broken(doc, cases[0][0]), allow_unicode=True))
-        with pytest.raises(CommandError, match="platforms.smb_sync: still used by 1"):
+        with pytest.raises(CommandError, match=r"platforms\.smb_sync: still used by 1"):
             call_command("catalog", "check", str(path))
 
     # Entries nobody uses can go: cloud_connect has no account and no draft.
@@ -350,7 +350,7 @@ def test_load_refuses_to_drop_a_subscribed_product(world, doc):
         unit_price="60.00",
         currency="EUR",
     )
-    with pytest.raises(CatalogError, match="products.meetings_pro: still used by 1 account"):
+    with pytest.raises(CatalogError, match=r"products\.meetings_pro: still used by 1 account"):
         _load(
             _broken(
                 doc,

@@ -8,6 +8,7 @@ environment; without either, the key file is created on first use.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -49,10 +50,8 @@ def _create_key_file(path: Path) -> None:
             fh.write(Fernet.generate_key())
             fh.flush()
             os.fsync(fh.fileno())
-        try:
+        with contextlib.suppress(FileExistsError):  # another process was first: use its key
             os.link(tmp, path)
-        except FileExistsError:
-            pass  # another process was first: use its key
     finally:
         os.unlink(tmp)
 

@@ -35,10 +35,11 @@ POSTAL_CODE_FORMATS: dict[str, str] = {
 # Countries (and territories) without a postal code system: no postal code is asked for there.
 # Source: the Universal Postal Union's addressing data and Google's address metadata (no "zip"
 # element), as of 2024.
-NO_POSTAL_CODE: frozenset[str] = frozenset(
+_NO_POSTAL_CODE = (
     "AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK KI KM "
-    "KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW".split()
+    "KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW"
 )
+NO_POSTAL_CODE: frozenset[str] = frozenset(_NO_POSTAL_CODE.split(" "))
 
 
 def subdivision_required(country: str) -> bool:
