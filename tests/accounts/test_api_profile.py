@@ -161,3 +161,73 @@ def test_the_catalog_decides_where_the_province_is_required(world, api_as, setti
         assert r.status_code == 201, r.content
     finally:
         catalog.invalidate()
+
+
+def test_domains_are_account_fields(world, api_as, django_assert_max_num_queries):
+    """The customer's e-mail domains: checked host names, each once, stored in one form and
+    given back sorted in every account representation; replacing them is audited."""
+    api = api_as(world.members["partner_agent"])
+    r = _create(
+        api,
+        country="HK",
+        domains=["Harbour.example", "xn--bcher-kva.example", "mail.harbour.example."],
+    )
+    assert r.status_code == 201, r.content
+    acc_id = r.json()["id"]
+    expected = ["bücher.example", "harbour.example", "mail.harbour.example"]
+    assert r.json()["domains"] == expected
+    assert api.get(f"/accounts/{acc_id}").json()["domains"] == expected
+    for _ in range(20):
+        factories_account = _create(api, country="HK", domains=["other.example"])
+        assert factories_account.status_code == 201
+    with django_assert_max_num_queries(8):
+        listed = api.get("/accounts?limit=50").json()["items"]
+    assert next(a for a in listed if a["id"] == acc_id)["domains"] == expected
+    assert next(a for a in listed if a["id"] == world.a.customer.id)["domains"] == []
+    created = AuditEvent.objects.get(target_id=acc_id, action="account.created")
+    assert created.changes["domains"] == expected
+
+    etag = api.get(f"/accounts/{acc_id}").headers["ETag"]
+    r = api.patch(f"/accounts/{acc_id}", {"domains": ["harbour.example", "harbour.hk"]})
+    assert r.status_code == 200, r.content
+    assert r.json()["domains"] == ["harbour.example", "harbour.hk"] and r.json()["etag"] != etag
+    event = AuditEvent.objects.get(target_id=acc_id, action="account.updated")
+    assert event.changes["domains"] == {
+        "before": expected,
+        "after": ["harbour.example", "harbour.hk"],
+    }
+    # A PATCH without `domains` leaves them alone; an empty list removes them.
+    api.patch(f"/accounts/{acc_id}", {"city": "Kowloon"})
+    assert api.get(f"/accounts/{acc_id}").json()["domains"] == ["harbour.example", "harbour.hk"]
+    assert api.patch(f"/accounts/{acc_id}", {"domains": []}).json()["domains"] == []
+
+
+@pytest.mark.parametrize(
+    "domains, field, words",
+    [
+        (["ok.example", "not a domain"], "domains.1", "not a valid domain"),
+        (["localhost"], "domains.0", "not a valid domain"),
+        (["192.168.1.10"], "domains.0", "not a valid domain"),
+        (["anna@harbour.example"], "domains.0", "not an e-mail address"),
+        (["harbour.example", "HARBOUR.example"], "domains.1", "listed twice"),
+        (["-bad.example"], "domains.0", "not a valid domain"),
+        ([f"d{i}.example" for i in range(101)], "domains", None),
+    ],
+)
+def test_bad_domains_are_refused_by_position(world, api_as, domains, field, words):
+    acc = world.a.customer
+    api = api_as(world.members["account_admin"])
+    r = api.patch(f"/accounts/{acc.id}", {"domains": domains, "city": "Potsdam"})
+    assert r.status_code == 422, r.content
+    errors = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert field in errors
+    if words:
+        assert words in errors[field]
+    assert Organization.objects.get(id=acc.id).city == "Berlin"  # nothing written
+    assert api.get(f"/accounts/{acc.id}").json()["domains"] == []
+
+
+def test_members_cannot_change_domains(world, api_as):
+    acc = world.a.customer
+    r = api_as(world.members["member"]).patch(f"/accounts/{acc.id}", {"domains": ["x.example"]})
+    assert r.status_code == 403

@@ -175,9 +175,7 @@ def test_purge_erases_the_onboarding_messages_and_ip_addresses(world, api_as):
     )
 
     actions.delete_account(world.actor("partner_admin"), acc)
-    Organization.objects.filter(id=acc.id).update(
-        deleted_at=timezone.now() - dt.timedelta(days=31)
-    )
+    Organization.objects.filter(id=acc.id).update(deleted_at=timezone.now() - dt.timedelta(days=31))
     assert purge_due() == 1
 
     draft = Onboarding.objects.get(id=oid)

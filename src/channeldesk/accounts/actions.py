@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from channeldesk.accounts import domains as account_domains
 from channeldesk.accounts.models import Account, AccountIntegration, ProblemReport, SupportContact
 from channeldesk.audit.events import diff, record
 from channeldesk.catalog.catalog import current
@@ -55,7 +56,11 @@ def snapshot(account: Organization) -> dict[str, Any]:
     return {f: getattr(account, f) for f in AUDITED_FIELDS}
 
 
-def _check_profile(data: dict[str, Any], *, creating: bool) -> None:
+def _check_profile(
+    data: dict[str, Any], *, creating: bool, domains: Any = None
+) -> list[str] | None:
+    """Validate the profile fields in `data` (normalising them) and `domains` if given;
+    returns the clean domains (None when not given)."""
     cat = current()
     errors: list[FieldError] = []
     if "name" in data or creating:
@@ -83,7 +88,10 @@ def _check_profile(data: dict[str, Any], *, creating: bool) -> None:
     region = data.get("cloud_region")
     if region is not None and region not in cat.keys("regions"):
         errors.append(FieldError("cloud_region", _("Unknown cloud location.")))
+    clean, domain_errors = account_domains.clean_domains(domains)
+    errors += domain_errors
     raise_if(errors)
+    return clean if domains is not None else None
 
 
 @transaction.atomic
@@ -93,6 +101,7 @@ def create_account(
     partner: Organization | None,
     status: str = Status.ACTIVE,
     billing_customer_number: str | None = None,
+    domains: list[str] | None = None,
     **data: Any,
 ) -> Account:
     """Create a customer account under `partner` (a reseller or distributor, or the operator
@@ -106,7 +115,7 @@ def create_account(
     if billing_customer_number and not permissions.can(actor, "account.billing_number.edit"):
         raise ValidationFailed.field("billing_customer_number", _("This field is read-only."))
     data = {k: v for k, v in data.items() if v is not None}
-    _check_profile(data, creating=True)
+    clean_domains = _check_profile(data, creating=True, domains=domains)
     cat = current()
     account = Account(
         kind=Kind.CUSTOMER,
@@ -120,8 +129,13 @@ def create_account(
     account.billing_customer_number = billing_customer_number or ""
     account.place_under(parent)
     account.save()
+    after = account_domains.replace_domains(account, clean_domains or [])[1]
     record(
-        actor, "account.created", organization=account, target=account, changes=snapshot(account)
+        actor,
+        "account.created",
+        organization=account,
+        target=account,
+        changes={**snapshot(account), "domains": after},
     )
     return account
 
@@ -143,6 +157,7 @@ def update_account(
     require_match(if_match, account.etag)
     _not_deleted(account)
     data = {k: v for k, v in data.items() if v is not None and k not in READ_ONLY_FIELDS}
+    domains = data.pop("domains", None)
     merged = {
         "country": account.country,
         "subdivision": account.subdivision,
@@ -150,14 +165,18 @@ def update_account(
         **data,
     }
     if any(k in data for k in ("country", "subdivision", "postal_code")):
-        _check_profile(merged, creating=False)
+        clean_domains = _check_profile(merged, creating=False, domains=domains)
         data.update({k: merged[k] for k in ("country", "subdivision", "postal_code")})
     else:
-        _check_profile(data, creating=False)
+        clean_domains = _check_profile(data, creating=False, domains=domains)
     before = snapshot(account)
     for k, v in data.items():
         setattr(account, k, v)
     changes = diff(before, snapshot(account))
+    if clean_domains is not None:
+        old, new = account_domains.replace_domains(account, clean_domains)
+        if old != new:
+            changes["domains"] = {"before": old, "after": new}
     if changes:
         account.version += 1
         account.save()

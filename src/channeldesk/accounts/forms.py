@@ -16,6 +16,13 @@ class AccountForm(forms.Form):
     business_type = forms.ChoiceField(
         label=_("Business type"), required=False, help_text=_("Used for statistics only.")
     )
+    domains = forms.CharField(
+        label=_("E-mail domains"),
+        required=False,
+        max_length=30000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_("The customer's e-mail domains, one per line (for example example.com)."),
+    )
 
     def __init__(self, *args, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from channeldesk.accounts import actions, queries
+from channeldesk.accounts.domains import domains_of
 from channeldesk.accounts.forms import (
     AccountForm,
     ConfirmNameForm,
@@ -26,6 +27,15 @@ from channeldesk.core.web import actor_required, form_errors
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.roles import Status
 from channeldesk.tenancy.validation import country_name, subdivision_choices
+
+
+def _profile_errors(form, exc: DomainError) -> None:
+    """`form_errors`, with the API's per-position domain errors (`domains.2`) on the one
+    domains text box."""
+    for e in exc.errors:
+        if e.field.startswith("domains."):
+            e.field = "domains"
+    form_errors(form, exc)
 
 
 def _query_without_cursor(request) -> str:
@@ -128,7 +138,7 @@ def account_create(request):
         try:
             account = actions.create_account(actor, partner=None, **data)
         except DomainError as exc:
-            form_errors(form, exc)
+            _profile_errors(form, exc)
         else:
             messages.success(
                 request, _("Customer account %(name)s created.") % {"name": account.name}
@@ -163,6 +173,7 @@ def _page_context(request, account, **extra) -> dict:
         if account.business_type
         else "",
         "language_name": cat.name("languages", account.default_language),
+        "domains": domains_of(account),
         "country_name": country_name(account.country),
         "subdivision_name": dict(subdivision_choices(account.country)).get(
             account.subdivision, account.subdivision
@@ -245,12 +256,13 @@ def account_edit(request, account_id: str):
     account = queries.get_account(actor, account_id)
     permissions.require(actor, "account.edit", account)
     initial = {f: getattr(account, f) for f in actions.PROFILE_FIELDS}
+    initial["domains"] = "\n".join(domains_of(account))
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_account(actor, account, **form.cleaned_data)
         except DomainError as exc:
-            form_errors(form, exc)
+            _profile_errors(form, exc)
         else:
             if is_htmx(request):
                 return _panel(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from channeldesk.accounts import actions as account_actions
+from channeldesk.accounts.domains import MAX_DOMAINS
 from channeldesk.audit.events import record
 from channeldesk.catalog.catalog import current
 from channeldesk.core import crypto
@@ -18,6 +19,7 @@ from channeldesk.identity.models import User, normalize_email
 from channeldesk.onboarding import steps as step_rules
 from channeldesk.onboarding.connection import TestResult
 from channeldesk.onboarding.models import EDITABLE_STEPS, Onboarding, SyncedExtension
+from channeldesk.onboarding.queries import existing_logins
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Membership
@@ -95,7 +97,7 @@ def clean_step(draft: Onboarding, step: str, payload: dict[str, Any]) -> tuple[d
         return data, password
     if step == "gateway":
         return step_rules.clean_gateway(payload, draft.step("customer")), None
-    return step_rules.clean_sync(payload), None
+    return step_rules.clean_sync(payload, draft.platform), None
 
 
 def _raw(step: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -109,10 +111,13 @@ def _raw(step: str, payload: dict[str, Any]) -> dict[str, Any]:
         if isinstance(v, dict):
             return {str(k)[:50]: text(x) for k, x in list(v.items())[:20]}
         if isinstance(v, list):
-            return [text(x) for x in v[: step_rules.MAX_CONTACTS]]
+            return [text(x) for x in v[: max(step_rules.MAX_CONTACTS, MAX_DOMAINS)]]
         return str(v)[:300]
 
     kept = {k: text(v) for k, v in payload.items() if k not in ("password", "csv")}
+    if step == "sync" and isinstance(payload.get("csv"), str):
+        # The uploaded file stays with the draft until it is corrected (Save and return).
+        kept["csv"] = payload["csv"][: step_rules.MAX_CSV_BYTES]
     return kept
 
 
@@ -150,9 +155,21 @@ def save_step(
         if changed_password:
             changes["password"] = "changed"
     elif step == "sync":
-        changes.update({"system_id": data.get("system_id"), "rows": len(data.get("rows", []))})
+        changes.update(
+            {
+                "pbx_type": data.get("pbx_type"),
+                "system_id": data.get("system_id"),
+                "rows": len(data.get("rows", [])),
+            }
+        )
     elif step == "customer":
-        changes.update({"name": data.get("name"), "country": data.get("country")})
+        changes.update(
+            {
+                "name": data.get("name"),
+                "country": data.get("country"),
+                "domains": data.get("domains"),
+            }
+        )
     else:
         changes.update(data)
     record(
@@ -233,7 +250,8 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
             continue
         payload = draft.step(step)
         if step == "sync":
-            payload = {"system_id": payload.get("system_id"), "csv": _rows_to_csv(payload)}
+            payload = {**payload, "csv": _rows_to_csv(payload)}
+            payload.pop("rows", None)
         try:
             clean[step], _pw = clean_step(draft, step, payload)
         except ValidationFailed as exc:
@@ -247,14 +265,16 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
         partner=draft.organization,
         status=Status.ACTIVE,
         platform=draft.platform,
+        domains=customer["domains"],
         **{k: customer[k] for k in step_rules.CUSTOMER_FIELDS},
     )
     for c in customer["support_contacts"]:
         account_actions.add_support_contact(
             actor, account, name=c["name"], email=c["email"], role=c["role"]
         )
-    if "pbx" in clean:
-        account.pbx_type = clean["pbx"]["pbx_type"]
+    pbx_type = (clean.get("pbx") or clean.get("sync") or {}).get("pbx_type")
+    if pbx_type:
+        account.pbx_type = pbx_type
         account.version += 1
         account.save(update_fields=["pbx_type", "version", "updated_at"])
         record(
@@ -278,6 +298,8 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
     imported = 0
     if "sync" in clean:
         imported = _import_sync_users(actor, draft, account, clean["sync"])
+    # What the wizard tells the partner: rows of the export file left for an explicit invite.
+    account.skipped_sync_users = len(clean.get("sync", {}).get("rows", [])) - imported
     draft.status = Onboarding.Status.COMPLETED
     draft.account = account
     draft.completed_at = timezone.now()
@@ -295,6 +317,7 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
             "support_contacts": len(customer["support_contacts"]),
             "invited_site_admins": invited,
             "imported_users": imported,
+            "skipped_existing_logins": account.skipped_sync_users,
         },
     )
     return account
@@ -314,31 +337,35 @@ def _rows_to_csv(sync: dict[str, Any]) -> str:
 
 def _import_sync_users(actor: Actor, draft: Onboarding, account, sync: dict[str, Any]) -> int:
     """The export file's users become members of the new account with their extensions.
-    Nobody is e-mailed here: imported users get access through invitation or password reset."""
+    Nobody is e-mailed here: imported users get access through invitation or password reset.
+
+    An address that already has a login (a user of another customer, a partner, the
+    operator's staff) is never attached silently: such rows were shown as needing attention
+    in the preview and on Review, and are skipped; an account admin invites them explicitly
+    from the account's users page if they should join."""
     permissions.require(actor, "account_user.manage", account)
-    rows = sync["rows"]
-    emails = [normalize_email(r["email"]) for r in rows]
-    existing = {u.email: u for u in User.objects.filter(email__in=emails)}
+    all_emails = [normalize_email(r["email"]) for r in sync["rows"]]
+    # Admin contacts invited a moment ago are already members: they keep their extension.
+    members = {
+        m.user.email: m.user
+        for m in Membership.objects.filter(
+            organization=account, user__email__in=all_emails
+        ).select_related("user")
+    }
+    existing = existing_logins(all_emails) - set(members)
+    rows = [r for r in sync["rows"] if normalize_email(r["email"]) not in existing]
     new_users = [
         User(email=normalize_email(r["email"]), name=r["name"])
         for r in rows
-        if normalize_email(r["email"]) not in existing
+        if normalize_email(r["email"]) not in members
     ]
     for u in new_users:
         u.set_unusable_password()
     User.objects.bulk_create(new_users, batch_size=500)
-    users = {u.email: u for u in User.objects.filter(email__in=emails)}
-    members = set(
-        Membership.objects.filter(organization=account, user__email__in=emails).values_list(
-            "user__email", flat=True
-        )
-    )
+    emails = [u.email for u in new_users]
+    users = {**members, **{u.email: u for u in User.objects.filter(email__in=emails)}}
     Membership.objects.bulk_create(
-        [
-            Membership(user=users[e], organization=account, role=Role.MEMBER)
-            for e in dict.fromkeys(emails)
-            if e not in members
-        ],
+        [Membership(user=users[e], organization=account, role=Role.MEMBER) for e in emails],
         batch_size=500,
     )
     SyncedExtension.objects.bulk_create(
@@ -363,6 +390,7 @@ def _import_sync_users(actor: Actor, draft: Onboarding, account, sync: dict[str,
             "system_id": sync["system_id"],
             "users": len(rows),
             "new_users": len(new_users),
+            "skipped_existing_logins": len(sync["rows"]) - len(rows),
         },
     )
     return len(rows)

@@ -12,7 +12,7 @@ from channeldesk.accounts.queries import account_out
 from channeldesk.core.errors import FieldError, ValidationFailed
 from channeldesk.core.pagination import clamp_limit, keyset
 from channeldesk.onboarding import actions, queries
-from channeldesk.onboarding.connection import probe
+from channeldesk.onboarding.connection import check_connection
 from channeldesk.onboarding.models import Onboarding
 from channeldesk.onboarding.schemas import (
     STEP_SCHEMAS,
@@ -89,7 +89,7 @@ def onboarding_connection_test(request, onboarding_id: str):
     draft = queries.get_onboarding(request.auth, onboarding_id)
     host, port = actions.connection_target(request.auth, draft)
     throttle.hit(f"onboarding-test:{request.auth.user_id}", limit=30, window=60)
-    result = probe(host, port)
+    result = check_connection(host, port, draft.connection_secret)
     draft = actions.record_connection_test(request.auth, draft, result)
     return {
         "ok": draft.connection_ok,

@@ -45,6 +45,13 @@ class CustomerForm(forms.Form):
         required=False,
         help_text=_("Where the customer's data is stored. It cannot be changed later."),
     )
+    domains = forms.CharField(
+        label=_("E-mail domains"),
+        required=False,
+        max_length=30000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_("The customer's e-mail domains, one per line (for example example.com)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

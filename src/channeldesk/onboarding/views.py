@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from channeldesk.accounts.domains import split_domains
 from channeldesk.catalog.catalog import current, localized
 from channeldesk.core import throttle
 from channeldesk.core.errors import Conflict, DomainError, FieldError, ValidationFailed
 from channeldesk.core.htmx import render_page
 from channeldesk.core.web import actor_required, form_errors
 from channeldesk.onboarding import actions, queries
-from channeldesk.onboarding.connection import probe
+from channeldesk.onboarding.connection import check_connection
 from channeldesk.onboarding.forms import (
     ConnectionForm,
     CustomerForm,
@@ -227,8 +228,12 @@ def _customer(request, draft: Onboarding):
                 if idx.isdigit() and int(idx) < len(rows):
                     rows.pop(int(idx))
             return _render_customer(request, draft, form, admins, supports, [], partial=True)
-        payload = {f: request.POST.get(f, "") for f in CUSTOMER_FIELDS}
-        payload.update(admin_contacts=admins, support_contacts=supports)
+        payload: dict[str, Any] = {f: request.POST.get(f, "") for f in CUSTOMER_FIELDS}
+        payload.update(
+            domains=split_domains(request.POST.get("domains", "")),
+            admin_contacts=admins,
+            support_contacts=supports,
+        )
         response, exc = _save(request, draft, "customer", payload, op)
         if response is not None:
             return response
@@ -239,6 +244,8 @@ def _customer(request, draft: Onboarding):
             if saved
             else {"default_language": getattr(request, "LANGUAGE_CODE", "") or "en"}
         )
+        if saved:
+            initial["domains"] = "\n".join(str(d) for d in saved.get("domains") or [])
         form = CustomerForm(initial=initial)
         admins = saved.get("admin_contacts") or [{"name": "", "email": ""}]
         supports = saved.get("support_contacts") or [
@@ -251,6 +258,9 @@ def _customer(request, draft: Onboarding):
 def _render_customer(request, draft, form, admins, supports, errors, *, partial=False):
     row_errors: dict[str, dict[int, dict[str, str]]] = {"admin": {}, "support": {}}
     group_errors: dict[str, list[str]] = {"admin": [], "support": []}
+    for e in errors:
+        if e.field.startswith("domains."):
+            e.field = "domains"  # one text box for the API's per-position errors
     rest = _bind_errors(form, errors) if errors else []
     for e in rest:
         parts = e.field.split(".")
@@ -319,7 +329,8 @@ def _connection(request, draft: Onboarding):
             draft.refresh_from_db()
             host, port = actions.connection_target(request.actor, draft)
             throttle.hit(f"onboarding-test:{request.actor.user_id}", limit=30, window=60)
-            draft = actions.record_connection_test(request.actor, draft, probe(host, port))
+            result = check_connection(host, port, draft.connection_secret)
+            draft = actions.record_connection_test(request.actor, draft, result)
             form = ConnectionForm(
                 initial=draft.step("connection"), has_password=bool(draft.connection_secret)
             )
