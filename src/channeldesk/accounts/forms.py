@@ -2,7 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from channeldesk.catalog.catalog import current
-from channeldesk.tenancy.validation import country_choices, subdivision_choices
+from channeldesk.tenancy.validation import (
+    country_choices,
+    subdivision_choices,
+    subdivision_help,
+)
 
 
 class AccountForm(forms.Form):
@@ -30,6 +34,7 @@ class AccountForm(forms.Form):
         self.fields["country"].choices = [("", "—"), *country_choices()]
         country = (self.data.get("country") if self.is_bound else self.initial.get("country")) or ""
         self.fields["subdivision"].choices = [("", "—"), *subdivision_choices(country)]
+        self.fields["subdivision"].help_text = subdivision_help()
         self.fields["default_language"].choices = cat.choices("languages")
         self.fields["business_type"].choices = [("", "—"), *cat.choices("business_types")]
         self.fields["country"].widget.attrs.update(

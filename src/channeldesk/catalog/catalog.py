@@ -310,8 +310,8 @@ def _key_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any
             if old != new:
                 out[section] = "changed"
             continue
-        old_keys = {e.get("key") for e in old or [] if isinstance(e, dict)}
-        new_keys = {e.get("key") for e in new or [] if isinstance(e, dict)}
+        old_keys = {str(e.get("key")) for e in old or [] if isinstance(e, dict)}
+        new_keys = {str(e.get("key")) for e in new or [] if isinstance(e, dict)}
         added, removed = sorted(new_keys - old_keys), sorted(old_keys - new_keys)
         if added or removed:
             out[section] = {"added": added, "removed": removed}

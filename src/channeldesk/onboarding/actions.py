@@ -50,7 +50,12 @@ def require_platform(draft: Onboarding) -> None:
 
 
 @transaction.atomic
-def start_onboarding(actor: Actor, *, platform: str) -> Onboarding:
+def start_onboarding(
+    actor: Actor, *, platform: str, customer: dict[str, Any] | None = None, partial: bool = False
+) -> Onboarding:
+    """Start a draft. The wizard passes the first step (`customer`) along, so a draft exists
+    only once its first step is saved: with Next it must validate (else nothing is stored),
+    with Save and return (`partial`) it is kept as entered."""
     permissions.require(actor, "onboarding.manage", actor.organization)
     platform = (platform or "").strip()
     if platform not in current().keys("platforms"):
@@ -65,6 +70,8 @@ def start_onboarding(actor: Actor, *, platform: str) -> Onboarding:
         target=draft,
         changes={"platform": platform},
     )
+    if customer is not None:
+        draft = save_step(actor, draft, "customer", customer, partial=partial)
     return draft
 
 
@@ -115,9 +122,12 @@ def _raw(step: str, payload: dict[str, Any]) -> dict[str, Any]:
         return str(v)[:300]
 
     kept = {k: text(v) for k, v in payload.items() if k not in ("password", "csv")}
-    if step == "sync" and isinstance(payload.get("csv"), str):
-        # The uploaded file stays with the draft until it is corrected (Save and return).
-        kept["csv"] = payload["csv"][: step_rules.MAX_CSV_BYTES]
+    csv_text = payload.get("csv")
+    if step == "sync" and isinstance(csv_text, str):
+        # The uploaded file stays with the draft until it is corrected (Save and return);
+        # one over the size limit is not kept.
+        if len(csv_text.encode("utf-8", "replace")) <= step_rules.MAX_CSV_BYTES:
+            kept["csv"] = csv_text
     return kept
 
 
@@ -298,8 +308,8 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
     imported = 0
     if "sync" in clean:
         imported = _import_sync_users(actor, draft, account, clean["sync"])
-    # What the wizard tells the partner: rows of the export file left for an explicit invite.
-    account.skipped_sync_users = len(clean.get("sync", {}).get("rows", [])) - imported
+    # Rows of the export file left for an explicit invitation (existing logins).
+    skipped = len(clean.get("sync", {}).get("rows", [])) - imported
     draft.status = Onboarding.Status.COMPLETED
     draft.account = account
     draft.completed_at = timezone.now()
@@ -317,7 +327,7 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
             "support_contacts": len(customer["support_contacts"]),
             "invited_site_admins": invited,
             "imported_users": imported,
-            "skipped_existing_logins": account.skipped_sync_users,
+            "skipped_existing_logins": skipped,
         },
     )
     return account

@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from channeldesk.accounts.models import SupportContact
 from channeldesk.catalog.catalog import current
-from channeldesk.tenancy.validation import country_choices, subdivision_choices
+from channeldesk.tenancy.validation import (
+    country_choices,
+    subdivision_choices,
+    subdivision_help,
+)
 
 
 class PlatformForm(forms.Form):
@@ -59,6 +63,7 @@ class CustomerForm(forms.Form):
         self.fields["country"].choices = [("", "—"), *country_choices()]
         country = (self.data.get("country") if self.is_bound else self.initial.get("country")) or ""
         self.fields["subdivision"].choices = [("", "—"), *subdivision_choices(country)]
+        self.fields["subdivision"].help_text = subdivision_help()
         self.fields["default_language"].choices = cat.choices("languages")
         self.fields["business_type"].choices = [("", "—"), *cat.choices("business_types")]
         self.fields["cloud_region"].choices = [
@@ -171,9 +176,11 @@ class GatewayForm(forms.Form):
             self.data.get("site_country") if self.is_bound else self.initial.get("site_country")
         ) or ""
         self.fields["site_subdivision"].choices = [("", "—"), *subdivision_choices(country)]
+        self.fields["site_subdivision"].help_text = subdivision_help()
 
 
 class SyncForm(forms.Form):
+    pbx_type = forms.ChoiceField(label=_("PBX type"))
     system_id = forms.CharField(
         label=_("Existing system identifier"),
         max_length=100,
@@ -184,3 +191,13 @@ class SyncForm(forms.Form):
         required=False,
         help_text=_("One user per line: e-mail, name, extension. A header line is optional."),
     )
+
+    def __init__(self, *args, platform: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        from channeldesk.catalog.catalog import localized
+
+        types = current().pbx_types(platform)
+        self.fields["pbx_type"].choices = [
+            *([("", "—")] if len(types) != 1 else []),
+            *((t["key"], localized(t["name"])) for t in types),
+        ]

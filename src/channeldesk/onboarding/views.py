@@ -18,15 +18,15 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from channeldesk.accounts.domains import split_domains
 from channeldesk.catalog.catalog import current, localized
 from channeldesk.core import throttle
-from channeldesk.core.errors import Conflict, DomainError, FieldError, ValidationFailed
+from channeldesk.core.errors import Conflict, FieldError, ValidationFailed
 from channeldesk.core.htmx import render_page
-from channeldesk.core.web import actor_required, form_errors
+from channeldesk.core.web import actor_required
 from channeldesk.onboarding import actions, queries
 from channeldesk.onboarding.connection import check_connection
 from channeldesk.onboarding.forms import (
@@ -42,6 +42,7 @@ from channeldesk.onboarding.forms import (
 from channeldesk.onboarding.models import STEP_LABELS, Onboarding
 from channeldesk.onboarding.steps import CUSTOMER_FIELDS, MAX_CONTACTS, MAX_CSV_BYTES
 from channeldesk.tenancy import permissions
+from channeldesk.tenancy.validation import country_name, subdivision_choices
 
 TEMPLATE = "onboarding/step.html"
 
@@ -57,12 +58,9 @@ def start(request):
     permissions.require(actor, "onboarding.manage", actor.organization)
     form = PlatformForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            draft = actions.start_onboarding(actor, platform=form.cleaned_data["platform"])
-        except DomainError as exc:
-            form_errors(form, exc)
-        else:
-            return redirect(step_url(draft, "customer"))
+        # No draft yet: it is created when the customer step is first saved, so that
+        # Cancel on a brand-new onboarding leaves nothing behind.
+        return redirect("onboarding:new", platform=form.cleaned_data["platform"])
     cat = current()
     platforms = [
         {
@@ -73,6 +71,18 @@ def start(request):
         for p in cat.entries("platforms")
     ]
     return render_page(request, "onboarding/start.html", {"form": form, "platforms": platforms})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def new(request, platform: str):
+    """The customer step of an onboarding not saved yet (see `start`)."""
+    actor = request.actor
+    permissions.require(actor, "onboarding.manage", actor.organization)
+    if platform not in current().keys("platforms"):
+        raise Http404
+    draft = Onboarding(organization=actor.organization, created_by=actor.user, platform=platform)
+    return _customer(request, draft)
 
 
 @require_http_methods(["GET"])
@@ -145,7 +155,7 @@ def _context(request, draft: Onboarding, step: str, **extra: Any) -> dict[str, A
             "number": i + 1,
             "done": s in draft.completed_steps,
             "current": s == step,
-            "url": step_url(draft, s),
+            "url": "" if draft._state.adding else step_url(draft, s),
         }
         for i, s in enumerate(steps)
     ]
@@ -186,8 +196,19 @@ def _bind_errors(form, errors: list[FieldError], mapping: dict[str, str] | None 
 def _save(request, draft: Onboarding, step: str, payload: dict[str, Any], op: str):
     """Save and return / Next. Returns a response, or the ValidationFailed to show."""
     actor = request.actor
+    if draft._state.adding:  # the first save of a new onboarding creates the draft
+
+        def store(partial: bool) -> Onboarding:
+            return actions.start_onboarding(
+                actor, platform=draft.platform, customer=payload, partial=partial
+            )
+    else:
+
+        def store(partial: bool) -> Onboarding:
+            return actions.save_step(actor, draft, step, payload, partial=partial)
+
     if op == "save":
-        actions.save_step(actor, draft, step, payload, partial=True)
+        store(True)
         messages.success(
             request,
             _("The onboarding of %(name)s is saved. Resume it from the dashboard.")
@@ -195,7 +216,7 @@ def _save(request, draft: Onboarding, step: str, payload: dict[str, Any], op: st
         )
         return redirect("dashboard"), None
     try:
-        draft = actions.save_step(actor, draft, step, payload)
+        draft = store(False)
     except ValidationFailed as exc:
         return None, exc
     if step == "customer":
@@ -378,9 +399,13 @@ def _gateway(request, draft: Onboarding):
 
 
 def _stored_csv(draft: Onboarding) -> str:
-    rows = draft.step("sync").get("rows") or []
+    """The export file of the draft: the accepted rows, else a file kept by "Save and
+    return" that was not accepted yet."""
+    saved = draft.step("sync")
+    rows = saved.get("rows") or []
     if not rows:
-        return ""
+        pending = saved.get("csv")
+        return pending if isinstance(pending, str) else ""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["email", "name", "extension"])
@@ -397,49 +422,76 @@ CSV_COLUMNS = {
 }
 
 
+def _csv_problems(form, errors: list[FieldError]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(row problems for the table, messages about the file as a whole)."""
+    problems: list[dict[str, Any]] = []
+    file_errors: list[str] = []
+    for e in _bind_errors(form, errors):
+        parts = e.field.split(".")
+        if len(parts) == 3 and parts[1].isdigit():
+            row = int(parts[1])
+            prefix = _("Row %(row)d: %(message)s") % {"row": row, "message": ""}
+            problems.append(
+                {
+                    "row": row,
+                    "column": CSV_COLUMNS.get(parts[2], parts[2]),
+                    "message": e.message.removeprefix(prefix),
+                }
+            )
+        else:
+            file_errors.append(e.message)
+    return problems, file_errors
+
+
+def _read_upload(upload) -> str:
+    if upload.size > MAX_CSV_BYTES:
+        return "x" * (MAX_CSV_BYTES + 1)  # refused by the size rule, with its message
+    raw = upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def _sync(request, draft: Onboarding):
     problems: list[dict[str, Any]] = []
     file_errors: list[str] = []
     accepted = False
+    saved = draft.step("sync")
+    pending = bool(saved.get("csv")) and not saved.get("rows")
     if request.method == "POST":
-        form = SyncForm(request.POST, request.FILES)
+        form = SyncForm(request.POST, request.FILES, platform=draft.platform)
         op = request.POST.get("op", "next")
         upload = request.FILES.get("export_file")
-        text = _stored_csv(draft)
-        if upload is not None:
-            if upload.size > MAX_CSV_BYTES:
-                text = "x" * (MAX_CSV_BYTES + 1)
-            else:
-                raw = upload.read()
-                try:
-                    text = raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    text = raw.decode("latin-1")
-        payload = {"system_id": request.POST.get("system_id", ""), "csv": text}
+        text = _read_upload(upload) if upload is not None else _stored_csv(draft)
+        payload = {
+            "pbx_type": request.POST.get("pbx_type", ""),
+            "system_id": request.POST.get("system_id", ""),
+            "csv": text,
+        }
         response, exc = _save(request, draft, "sync", payload, "stay" if op == "check" else op)
         if response is not None:
             return response
         if exc:
-            for e in _bind_errors(form, exc.errors):
-                parts = e.field.split(".")
-                if len(parts) == 3 and parts[1].isdigit():
-                    row = int(parts[1])
-                    prefix = _("Row %(row)d: %(message)s") % {"row": row, "message": ""}
-                    problems.append(
-                        {
-                            "row": row,
-                            "column": CSV_COLUMNS.get(parts[2], parts[2]),
-                            "message": e.message.removeprefix(prefix),
-                        }
-                    )
-                else:
-                    file_errors.append(e.message)
+            problems, file_errors = _csv_problems(form, exc.errors)
+            pending = bool(text) and len(text) <= MAX_CSV_BYTES
         else:
-            accepted = True
+            accepted, pending = True, False
             draft.refresh_from_db()
     else:
-        form = SyncForm(initial={"system_id": draft.step("sync").get("system_id", "")})
+        initial = {k: saved.get(k, "") for k in ("pbx_type", "system_id")}
+        form = SyncForm(initial=initial, platform=draft.platform)
+        if pending:
+            # A file kept by "Save and return": show what still needs correcting.
+            try:
+                actions.clean_step(draft, "sync", {**saved, "csv": saved["csv"]})
+            except ValidationFailed as exc:
+                # A throwaway form: the fields on the page are shown as saved, unmarked.
+                problems, file_errors = _csv_problems(
+                    SyncForm(platform=draft.platform), exc.errors
+                )
     rows = [] if problems else (draft.step("sync").get("rows") or [])
+    attention = queries.sync_attention(rows)
     ctx = _context(
         request,
         draft,
@@ -449,7 +501,10 @@ def _sync(request, draft: Onboarding):
         file_errors=file_errors,
         rows=rows[:200],
         row_count=len(rows),
+        import_count=len(rows) - len(attention),
+        attention=attention,
         accepted=accepted,
+        pending_file=pending,
     )
     return render_page(request, TEMPLATE, ctx, partial="stepform")
 
@@ -457,18 +512,32 @@ def _sync(request, draft: Onboarding):
 # ---- review and completion ---------------------------------------------------------------
 
 
+def _address(address: dict[str, Any]) -> dict[str, str]:
+    """An address with its country and province/state named in the active language."""
+    country = str(address.get("country", ""))
+    sub = str(address.get("subdivision", ""))
+    return {
+        **{k: str(address.get(k, "")) for k in ("street", "postal_code", "city")},
+        "country_name": country_name(country),
+        "subdivision_name": dict(subdivision_choices(country)).get(sub, sub),
+    }
+
+
 def _review(request, draft: Onboarding):
     cat = current()
     customer = draft.step("customer")
     pbx = draft.step("pbx")
-    pbx_names = {t["key"]: localized(t["name"]) for t in cat.pbx_types(draft.platform)}
     sync = draft.step("sync")
+    pbx_names = {t["key"]: localized(t["name"]) for t in cat.pbx_types(draft.platform)}
+    gateway = draft.step("gateway")
+    sync_rows = sync.get("rows") or []
+    attention = queries.sync_attention(sync_rows)
     ctx = _context(
         request,
         draft,
         "review",
         customer=customer,
-        country_name=_country_name(customer.get("country", "")),
+        customer_address=_address(customer),
         region_name=cat.name("regions", customer["cloud_region"])
         if customer.get("cloud_region")
         else "",
@@ -483,20 +552,18 @@ def _review(request, draft: Onboarding):
         pbx=pbx,
         pbx_type_name=pbx_names.get(pbx.get("pbx_type", ""), ""),
         connection=draft.step("connection"),
-        gateway=draft.step("gateway"),
+        gateway=gateway,
+        site_address=_address(gateway["site_address"]) if gateway.get("site_address") else None,
         sync=sync,
-        sync_rows=(sync.get("rows") or [])[:50],
-        sync_count=len(sync.get("rows") or []),
+        sync_pbx_type_name=pbx_names.get(sync.get("pbx_type", ""), ""),
+        sync_rows=sync_rows[:50],
+        sync_count=len(sync_rows),
+        sync_import_count=len(sync_rows) - len(attention),
+        attention=attention,
         missing=[STEP_LABELS[s] for s in draft.missing_steps],
         similar=queries.similar_accounts(request.actor, draft.customer_name),
     )
     return render_page(request, TEMPLATE, ctx)
-
-
-def _country_name(code: str) -> str:
-    from channeldesk.tenancy.validation import country_name
-
-    return country_name(code)
 
 
 HANDLERS = {
@@ -523,6 +590,20 @@ def complete(request, onboarding_id: str):
         _("%(name)s is onboarded and active. The admin contacts were invited by e-mail.")
         % {"name": account.name},
     )
+    draft.refresh_from_db()
+    skipped = len(draft.step("sync").get("rows") or []) - draft.extensions.count()
+    if skipped > 0:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d user of the export file already had a login and was not imported; "
+                "invite them from the users page if they should join.",
+                "%(n)d users of the export file already had a login and were not imported; "
+                "invite them from the users page if they should join.",
+                skipped,
+            )
+            % {"n": skipped},
+        )
     return redirect("accounts:detail", account_id=account.id)
 
 

@@ -50,6 +50,19 @@ def subdivision_required(country: str) -> bool:
     return country in current().subdivision_required()
 
 
+def subdivision_help() -> str:
+    """The hint under a province/state field: where it is required (names in the active
+    language, from the catalog)."""
+    from channeldesk.catalog.catalog import current
+
+    names = sorted((country_name(c) for c in current().subdivision_required()), key=strxfrm_key)
+    if not names:
+        return _("Optional.")
+    return _("Required for addresses in %(countries)s; optional elsewhere.") % {
+        "countries": ", ".join(names)
+    }
+
+
 def postal_code_required(country: str) -> bool:
     return bool(country) and country not in NO_POSTAL_CODE
 
