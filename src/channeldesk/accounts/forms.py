@@ -5,7 +5,7 @@ from channeldesk.catalog.catalog import current
 from channeldesk.tenancy.validation import (
     country_choices,
     subdivision_choices,
-    subdivision_help,
+    subdivision_blank,
 )
 
 
@@ -33,8 +33,10 @@ class AccountForm(forms.Form):
         cat = current()
         self.fields["country"].choices = [("", "—"), *country_choices()]
         country = (self.data.get("country") if self.is_bound else self.initial.get("country")) or ""
-        self.fields["subdivision"].choices = [("", "—"), *subdivision_choices(country)]
-        self.fields["subdivision"].help_text = subdivision_help()
+        self.fields["subdivision"].choices = [
+            subdivision_blank(country),
+            *subdivision_choices(country),
+        ]
         self.fields["default_language"].choices = cat.choices("languages")
         self.fields["business_type"].choices = [("", "—"), *cat.choices("business_types")]
         self.fields["country"].widget.attrs.update(

@@ -18,7 +18,7 @@ from channeldesk.accounts.forms import (
     ProblemReportForm,
     SupportContactForm,
 )
-from channeldesk.catalog.catalog import current
+from channeldesk.catalog.catalog import current, localized
 from channeldesk.core import panels
 from channeldesk.core.errors import DomainError
 from channeldesk.core.htmx import is_htmx, render_page
@@ -26,7 +26,7 @@ from channeldesk.core.pagination import keyset
 from channeldesk.core.web import actor_required, form_errors
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.roles import Status
-from channeldesk.tenancy.validation import country_name, subdivision_choices
+from channeldesk.tenancy.validation import country_name, subdivision_blank, subdivision_choices
 
 
 def _profile_errors(form, exc: DomainError) -> None:
@@ -150,8 +150,12 @@ def account_create(request):
 @require_GET
 @actor_required
 def subdivisions(request):
-    choices = subdivision_choices((request.GET.get("country") or "").upper()[:2])
-    return render(request, "accounts/subdivision_options.html", {"choices": choices})
+    country = (request.GET.get("country") or request.GET.get("site_country") or "").upper()[:2]
+    return render(
+        request,
+        "accounts/subdivision_options.html",
+        {"choices": subdivision_choices(country), "blank": subdivision_blank(country)[1]},
+    )
 
 
 def _page_context(request, account, **extra) -> dict:
@@ -165,7 +169,11 @@ def _page_context(request, account, **extra) -> dict:
         "region_name": cat.name("regions", account.cloud_region),
         "platform_name": cat.name("platforms", account.platform),
         "pbx_type_name": next(
-            (t["name"] for t in cat.pbx_types(account.platform) if t["key"] == account.pbx_type),
+            (
+                localized(t["name"])
+                for t in cat.pbx_types(account.platform)
+                if t["key"] == account.pbx_type
+            ),
             account.pbx_type,
         ),
         "billing_label": cat.billing_number_label(account.platform),

@@ -14,7 +14,7 @@ from channeldesk.catalog.catalog import current
 from channeldesk.tenancy.validation import (
     country_choices,
     subdivision_choices,
-    subdivision_help,
+    subdivision_blank,
 )
 
 
@@ -62,8 +62,10 @@ class CustomerForm(forms.Form):
         cat = current()
         self.fields["country"].choices = [("", "—"), *country_choices()]
         country = (self.data.get("country") if self.is_bound else self.initial.get("country")) or ""
-        self.fields["subdivision"].choices = [("", "—"), *subdivision_choices(country)]
-        self.fields["subdivision"].help_text = subdivision_help()
+        self.fields["subdivision"].choices = [
+            subdivision_blank(country),
+            *subdivision_choices(country),
+        ]
         self.fields["default_language"].choices = cat.choices("languages")
         self.fields["business_type"].choices = [("", "—"), *cat.choices("business_types")]
         self.fields["cloud_region"].choices = [
@@ -175,8 +177,19 @@ class GatewayForm(forms.Form):
         country = (
             self.data.get("site_country") if self.is_bound else self.initial.get("site_country")
         ) or ""
-        self.fields["site_subdivision"].choices = [("", "—"), *subdivision_choices(country)]
-        self.fields["site_subdivision"].help_text = subdivision_help()
+        self.fields["site_subdivision"].choices = [
+            subdivision_blank(country),
+            *subdivision_choices(country),
+        ]
+        self.fields["site_country"].widget.attrs.update(
+            {
+                "hx-get": "/accounts/subdivisions",
+                "hx-target": "#id_site_subdivision",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+                "hx-include": "this",
+            }
+        )
 
 
 class SyncForm(forms.Form):

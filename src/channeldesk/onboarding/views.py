@@ -469,9 +469,20 @@ def _sync(request, draft: Onboarding):
             "system_id": request.POST.get("system_id", ""),
             "csv": text,
         }
-        response, exc = _save(request, draft, "sync", payload, "stay" if op == "check" else op)
-        if response is not None:
-            return response
+        if op == "check":
+            # Checking keeps the file with the draft either way (a later "Save and return"
+            # or a new session still has it); the problems are shown until it is corrected.
+            draft = actions.save_step(request.actor, draft, "sync", payload, partial=True)
+            exc = None
+            if "sync" not in draft.completed_steps:
+                try:
+                    actions.clean_step(draft, "sync", payload)
+                except ValidationFailed as failed:
+                    exc = failed
+        else:
+            response, exc = _save(request, draft, "sync", payload, op)
+            if response is not None:
+                return response
         if exc:
             problems, file_errors = _csv_problems(form, exc.errors)
             pending = bool(text) and len(text) <= MAX_CSV_BYTES
@@ -487,9 +498,7 @@ def _sync(request, draft: Onboarding):
                 actions.clean_step(draft, "sync", {**saved, "csv": saved["csv"]})
             except ValidationFailed as exc:
                 # A throwaway form: the fields on the page are shown as saved, unmarked.
-                problems, file_errors = _csv_problems(
-                    SyncForm(platform=draft.platform), exc.errors
-                )
+                problems, file_errors = _csv_problems(SyncForm(platform=draft.platform), exc.errors)
     rows = [] if problems else (draft.step("sync").get("rows") or [])
     attention = queries.sync_attention(rows)
     ctx = _context(

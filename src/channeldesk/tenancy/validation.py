@@ -50,17 +50,13 @@ def subdivision_required(country: str) -> bool:
     return country in current().subdivision_required()
 
 
-def subdivision_help() -> str:
-    """The hint under a province/state field: where it is required (names in the active
-    language, from the catalog)."""
-    from channeldesk.catalog.catalog import current
-
-    names = sorted((country_name(c) for c in current().subdivision_required()), key=strxfrm_key)
-    if not names:
-        return _("Optional.")
-    return _("Required for addresses in %(countries)s; optional elsewhere.") % {
-        "countries": ", ".join(names)
-    }
+def subdivision_blank(country: str) -> tuple[str, str]:
+    """The empty choice of a province/state list: it says whether the country needs one."""
+    if not country or not subdivision_choices(country):
+        return ("", "—")
+    if subdivision_required(country):
+        return ("", _("— please choose —"))
+    return ("", _("— optional —"))
 
 
 def postal_code_required(country: str) -> bool:
