@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from channeldesk.catalog.catalog import current
 from channeldesk.tenancy.validation import (
     country_choices,
-    subdivision_choices,
     subdivision_blank,
+    subdivision_choices,
 )
 
 

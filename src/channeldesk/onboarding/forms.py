@@ -13,8 +13,8 @@ from channeldesk.accounts.models import SupportContact
 from channeldesk.catalog.catalog import current
 from channeldesk.tenancy.validation import (
     country_choices,
-    subdivision_choices,
     subdivision_blank,
+    subdivision_choices,
 )
 
 
