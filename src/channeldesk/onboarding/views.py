@@ -13,10 +13,8 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -41,14 +39,15 @@ from channeldesk.onboarding.forms import (
 )
 from channeldesk.onboarding.models import STEP_LABELS, Onboarding
 from channeldesk.onboarding.steps import CUSTOMER_FIELDS, MAX_CONTACTS, MAX_CSV_BYTES
+from channeldesk.onboarding.wizard import (
+    TEMPLATE,
+    bind_errors,
+    save_or_next,
+    step_context,
+    step_url,
+)
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.validation import country_name, subdivision_choices
-
-TEMPLATE = "onboarding/step.html"
-
-
-def step_url(draft: Onboarding, step: str) -> str:
-    return reverse("onboarding:step", args=[draft.id, step])
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,90 +142,6 @@ def step(request, onboarding_id: str, step: str):
     return HANDLERS[step](request, draft)
 
 
-# ---- shared ------------------------------------------------------------------------------
-
-
-def _context(request, draft: Onboarding, step: str, **extra: Any) -> dict[str, Any]:
-    steps = draft.steps
-    indicator = [
-        {
-            "key": s,
-            "label": STEP_LABELS[s],
-            "number": i + 1,
-            "done": s in draft.completed_steps,
-            "current": s == step,
-            "url": "" if draft._state.adding else step_url(draft, s),
-        }
-        for i, s in enumerate(steps)
-    ]
-    idx = steps.index(step)
-    return {
-        "draft": draft,
-        "step": step,
-        "step_label": STEP_LABELS[step],
-        "step_number": idx + 1,
-        "step_count": len(steps),
-        "indicator": indicator,
-        "platform_name": current().name("platforms", draft.platform),
-        "is_last": step == "review",
-        **extra,
-    }
-
-
-def _next_step(draft: Onboarding, step: str) -> str:
-    steps = draft.steps
-    return steps[min(steps.index(step) + 1, len(steps) - 1)]
-
-
-def _bind_errors(form, errors: list[FieldError], mapping: dict[str, str] | None = None):
-    """Put domain errors on a bound form without running Django's own validation (the rules
-    live in steps.py); returns the errors that belong to no form field."""
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    rest = []
-    for e in errors:
-        name = (mapping or {}).get(e.field, e.field)
-        if name in form.fields:
-            form.add_error(name, e.message)
-        else:
-            rest.append(e)
-    return rest
-
-
-def _save(request, draft: Onboarding, step: str, payload: dict[str, Any], op: str):
-    """Save and return / Next. Returns a response, or the ValidationFailed to show."""
-    actor = request.actor
-    if draft._state.adding:  # the first save of a new onboarding creates the draft
-
-        def store(partial: bool) -> Onboarding:
-            return actions.start_onboarding(
-                actor, platform=draft.platform, customer=payload, partial=partial
-            )
-    else:
-
-        def store(partial: bool) -> Onboarding:
-            return actions.save_step(actor, draft, step, payload, partial=partial)
-
-    if op == "save":
-        store(True)
-        messages.success(
-            request,
-            _("The onboarding of %(name)s is saved. Resume it from the dashboard.")
-            % {"name": draft.customer_name or payload.get("name") or _("a new customer")},
-        )
-        return redirect("dashboard"), None
-    try:
-        draft = store(False)
-    except ValidationFailed as exc:
-        return None, exc
-    if step == "customer":
-        for w in queries.duplicate_warnings(actor, draft):
-            messages.warning(request, w["message"])
-    if op == "stay":
-        return None, None
-    return redirect(step_url(draft, _next_step(draft, step))), None
-
-
 # ---- customer ----------------------------------------------------------------------------
 
 
@@ -255,7 +170,7 @@ def _customer(request, draft: Onboarding):
             admin_contacts=admins,
             support_contacts=supports,
         )
-        response, exc = _save(request, draft, "customer", payload, op)
+        response, exc = save_or_next(request, draft, "customer", payload, op)
         if response is not None:
             return response
         errors = exc.errors if exc else []
@@ -282,7 +197,7 @@ def _render_customer(request, draft, form, admins, supports, errors, *, partial=
     for e in errors:
         if e.field.startswith("domains."):
             e.field = "domains"  # one text box for the API's per-position errors
-    rest = _bind_errors(form, errors) if errors else []
+    rest = bind_errors(form, errors) if errors else []
     for e in rest:
         parts = e.field.split(".")
         kind = {"admin_contacts": "admin", "support_contacts": "support"}.get(parts[0])
@@ -300,7 +215,7 @@ def _render_customer(request, draft, form, admins, supports, errors, *, partial=
     name = (form.data.get("name") if form.is_bound else form.initial.get("name")) or ""
     if name and not errors:
         warnings = queries.similar_accounts(request.actor, name)
-    ctx = _context(
+    ctx = step_context(
         request,
         draft,
         "customer",
@@ -322,14 +237,14 @@ def _pbx(request, draft: Onboarding):
     if request.method == "POST":
         form = PbxForm(request.POST, platform=draft.platform)
         payload = {f: request.POST.get(f, "") for f in ("pbx_type", "name", "software_version")}
-        response, exc = _save(request, draft, "pbx", payload, request.POST.get("op", "next"))
+        response, exc = save_or_next(request, draft, "pbx", payload, request.POST.get("op", "next"))
         if response is not None:
             return response
         if exc:
-            _bind_errors(form, exc.errors)
+            bind_errors(form, exc.errors)
     else:
         form = PbxForm(initial=draft.step("pbx") or None, platform=draft.platform)
-    return render_page(request, TEMPLATE, _context(request, draft, "pbx", form=form))
+    return render_page(request, TEMPLATE, step_context(request, draft, "pbx", form=form))
 
 
 # ---- connection --------------------------------------------------------------------------
@@ -341,11 +256,13 @@ def _connection(request, draft: Onboarding):
         form = ConnectionForm(request.POST, has_password=has_password)
         payload = {f: request.POST.get(f, "") for f in ("host", "port", "username", "password")}
         op = request.POST.get("op", "next")
-        response, exc = _save(request, draft, "connection", payload, "stay" if op == "test" else op)
+        response, exc = save_or_next(
+            request, draft, "connection", payload, "stay" if op == "test" else op
+        )
         if response is not None:
             return response
         if exc:
-            _bind_errors(form, exc.errors)
+            bind_errors(form, exc.errors)
         elif op == "test":
             draft.refresh_from_db()
             host, port = actions.connection_target(request.actor, draft)
@@ -357,7 +274,7 @@ def _connection(request, draft: Onboarding):
             )
     else:
         form = ConnectionForm(initial=draft.step("connection") or None, has_password=has_password)
-    ctx = _context(request, draft, "connection", form=form)
+    ctx = step_context(request, draft, "connection", form=form)
     return render_page(request, TEMPLATE, ctx, partial="stepform")
 
 
@@ -374,12 +291,14 @@ def _gateway(request, draft: Onboarding):
             "mac_address": request.POST.get("mac_address", ""),
             "site_address": {f: request.POST.get(f"site_{f}", "") for f in SITE_FIELDS},
         }
-        response, exc = _save(request, draft, "gateway", payload, request.POST.get("op", "next"))
+        response, exc = save_or_next(
+            request, draft, "gateway", payload, request.POST.get("op", "next")
+        )
         if response is not None:
             return response
         if exc:
             mapping = {f"site_address.{f}": f"site_{f}" for f in SITE_FIELDS}
-            for e in _bind_errors(form, exc.errors, mapping):
+            for e in bind_errors(form, exc.errors, mapping):
                 form.add_error(None, e.message)
     else:
         saved = draft.step("gateway")
@@ -392,7 +311,7 @@ def _gateway(request, draft: Onboarding):
             **{f"site_{f}": site.get(f, "") for f in SITE_FIELDS},
         }
         form = GatewayForm(initial=initial)
-    return render_page(request, TEMPLATE, _context(request, draft, "gateway", form=form))
+    return render_page(request, TEMPLATE, step_context(request, draft, "gateway", form=form))
 
 
 # ---- sync --------------------------------------------------------------------------------
@@ -426,7 +345,7 @@ def _csv_problems(form, errors: list[FieldError]) -> tuple[list[dict[str, Any]],
     """(row problems for the table, messages about the file as a whole)."""
     problems: list[dict[str, Any]] = []
     file_errors: list[str] = []
-    for e in _bind_errors(form, errors):
+    for e in bind_errors(form, errors):
         parts = e.field.split(".")
         if len(parts) == 3 and parts[1].isdigit():
             row = int(parts[1])
@@ -480,7 +399,7 @@ def _sync(request, draft: Onboarding):
                 except ValidationFailed as failed:
                     exc = failed
         else:
-            response, exc = _save(request, draft, "sync", payload, op)
+            response, exc = save_or_next(request, draft, "sync", payload, op)
             if response is not None:
                 return response
         if exc:
@@ -501,7 +420,7 @@ def _sync(request, draft: Onboarding):
                 problems, file_errors = _csv_problems(SyncForm(platform=draft.platform), exc.errors)
     rows = [] if problems else (draft.step("sync").get("rows") or [])
     attention = queries.sync_attention(rows)
-    ctx = _context(
+    ctx = step_context(
         request,
         draft,
         "sync",
@@ -541,7 +460,7 @@ def _review(request, draft: Onboarding):
     gateway = draft.step("gateway")
     sync_rows = sync.get("rows") or []
     attention = queries.sync_attention(sync_rows)
-    ctx = _context(
+    ctx = step_context(
         request,
         draft,
         "review",
