@@ -47,6 +47,15 @@ def fill_customer(page, *, name, street, postal, city, country, admins, supports
         page.locator(f"#support-{i}-role").select_option(r)
 
 
+def fill_vienna_site(page):
+    page.locator("#id_site_street").fill("Kärntner Straße 1")
+    page.locator("#id_site_postal_code").fill("1010")
+    page.locator("#id_site_city").fill("Wien")
+    page.locator("#id_site_country").select_option("AT")
+    page.locator("#id_site_subdivision option[value='AT-9']").wait_for(state="attached")
+    page.locator("#id_site_subdivision").select_option("AT-9")
+
+
 def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     world = factories.world()
     agent = factories.user(world.a.reseller, Role.PARTNER_AGENT, language="de")
@@ -138,12 +147,7 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     expect(page).to_have_url(re.compile(r"/gateway$"))
     expect(page.locator("#id_site_street")).to_have_value("Brotgasse 7")
     # the gateway stands in the Vienna branch: the province list follows the site's country
-    page.locator("#id_site_street").fill("Kärntner Straße 1")
-    page.locator("#id_site_postal_code").fill("1010")
-    page.locator("#id_site_city").fill("Wien")
-    page.locator("#id_site_country").select_option("AT")
-    page.locator("#id_site_subdivision option[value='AT-9']").wait_for(state="attached")
-    page.locator("#id_site_subdivision").select_option("AT-9")
+    fill_vienna_site(page)
     # Cancel drops this step's unsaved input and returns to the dashboard; the draft stays
     page.get_by_label("Seriennummer").fill("VERWERFEN-1")
     page.get_by_role("link", name="Abbrechen").click()
@@ -153,12 +157,8 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     row.get_by_role("link", name=re.compile("Fortsetzen")).click()
     expect(page).to_have_url(re.compile(r"/gateway$"))
     expect(page.get_by_label("Seriennummer")).to_have_value("")
-    page.locator("#id_site_street").fill("Kärntner Straße 1")
-    page.locator("#id_site_postal_code").fill("1010")
-    page.locator("#id_site_city").fill("Wien")
-    page.locator("#id_site_country").select_option("AT")
-    page.locator("#id_site_subdivision option[value='AT-9']").wait_for(state="attached")
-    page.locator("#id_site_subdivision").select_option("AT-9")
+    expect(page.locator("#id_site_street")).to_have_value("Brotgasse 7")  # Cancel dropped it
+    fill_vienna_site(page)
     page.get_by_label("Seriennummer").fill("GW-7781")
     page.get_by_label("MAC-Adresse").fill("00:1A:2B:3C:4D")
     page.get_by_role("button", name="Weiter", exact=True).last.click()

@@ -9,6 +9,17 @@ from channeldesk.tenancy.validation import (
 )
 
 
+def domains_field() -> forms.CharField:
+    """The customer's e-mail domains as one text box (checked by accounts.domains)."""
+    return forms.CharField(
+        label=_("E-mail domains"),
+        required=False,
+        max_length=30000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_("The customer's e-mail domains, one per line (for example example.com)."),
+    )
+
+
 class AccountForm(forms.Form):
     name = forms.CharField(label=_("Customer name"), max_length=200)
     street = forms.CharField(label=_("Street address"), max_length=200, required=False)
@@ -20,13 +31,7 @@ class AccountForm(forms.Form):
     business_type = forms.ChoiceField(
         label=_("Business type"), required=False, help_text=_("Used for statistics only.")
     )
-    domains = forms.CharField(
-        label=_("E-mail domains"),
-        required=False,
-        max_length=30000,
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "off"}),
-        help_text=_("The customer's e-mail domains, one per line (for example example.com)."),
-    )
+    domains = domains_field()
 
     def __init__(self, *args, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from channeldesk.accounts.forms import domains_field
 from channeldesk.accounts.models import SupportContact
 from channeldesk.catalog.catalog import current
 from channeldesk.tenancy.validation import (
@@ -49,13 +50,7 @@ class CustomerForm(forms.Form):
         required=False,
         help_text=_("Where the customer's data is stored. It cannot be changed later."),
     )
-    domains = forms.CharField(
-        label=_("E-mail domains"),
-        required=False,
-        max_length=30000,
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "off"}),
-        help_text=_("The customer's e-mail domains, one per line (for example example.com)."),
-    )
+    domains = domains_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
