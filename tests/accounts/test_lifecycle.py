@@ -142,3 +142,55 @@ def test_purge_erases_personal_data_and_pseudonymises_the_audit(world):
     assert pseudonym(admin_user.id) in dump
     # Purged accounts cannot be restored, and a second purge does nothing.
     assert purge_due() == 0
+
+
+def test_purge_erases_the_onboarding_messages_and_ip_addresses(world, api_as):
+    """An onboarded account leaves no people behind either: the completed onboarding's
+    contacts, PBX user name and encrypted secret, the imported extensions, the messages with
+    its partner and the IP addresses of its audit trail are erased."""
+    from channeldesk.onboarding.models import Onboarding, SyncedExtension
+    from channeldesk.relationships import actions as relationship_actions
+    from channeldesk.relationships.models import Message
+    from tests.onboarding.helpers import connection_body, customer_body, gateway_body, pbx_body
+
+    api = api_as(world.members["partner_agent"])
+    oid = api.post("/onboardings", {"platform": "cloud_gateway"}).json()["id"]
+    for step, body in (
+        ("customer", customer_body()),
+        ("pbx", pbx_body()),
+        ("connection", connection_body(username="pbx-operator-anna")),
+        ("gateway", gateway_body()),
+    ):
+        assert api.put(f"/onboardings/{oid}/steps/{step}", body).status_code == 200
+    r = api.post(f"/onboardings/{oid}/complete", REMOTE_ADDR="203.0.113.9")
+    assert r.status_code == 200, r.content
+    acc = Organization.objects.get(id=r.json()["account"]["id"])
+    assert Onboarding.objects.get(id=oid).connection_secret
+    partner = world.actor("partner_agent")
+    conv = relationship_actions.open_conversation(partner, acc)
+    relationship_actions.post_message(partner, conv, "Anna, call me on +49 30 1234567")
+    assert AuditEvent.objects.filter(organization=acc).exclude(ip="").exists()
+    SyncedExtension.objects.create(
+        account=acc, user=world.members["member"].user, extension="201", system_id="SMBC-1"
+    )
+
+    actions.delete_account(world.actor("partner_admin"), acc)
+    Organization.objects.filter(id=acc.id).update(deleted_at=timezone.now() - dt.timedelta(days=31))
+    assert purge_due() == 1
+
+    draft = Onboarding.objects.get(id=oid)
+    assert draft.status == "completed" and draft.platform == "cloud_gateway"
+    assert draft.connection_secret == "" and draft.connection_detail == ""
+    stored = str(draft.data)
+    for personal in ("anna@sonnenschein.example", "Anna Admin", "Bernd Betrieb", "pbx-operator"):
+        assert personal not in stored
+    assert draft.customer_name == "Bäckerei Sonnenschein GmbH"  # a company, not a person
+    assert not SyncedExtension.objects.filter(account=acc).exists()
+    assert list(Message.objects.filter(conversation=conv).values_list("text", flat=True)) == [""]
+    trail = AuditEvent.objects.filter(organization=acc) | AuditEvent.objects.filter(
+        target_type="onboarding.onboarding", target_id=oid
+    )
+    assert trail.exists() and not trail.exclude(ip="").exists()
+    dump = " ".join(str(e.changes) for e in trail)
+    for personal in ("anna@sonnenschein.example", "Carla Standort", "pbx-operator-anna"):
+        assert personal not in dump

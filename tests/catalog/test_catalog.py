@@ -130,6 +130,26 @@ def _integration(d, key):
             lambda d: d.update(languages=[e for e in d["languages"] if e["key"] != "nl"]),
             "languages: nl must be offered",
         ),
+        (
+            lambda d: d["platforms"][0].update(pbx_types=[]),
+            "platforms.cloud_gateway: needs at least one PBX type",
+        ),
+        (
+            lambda d: d["regions"][1]["countries"].append("DE"),
+            "regions.eu-west: country DE is already in regions.eu-central",
+        ),
+        (
+            lambda d: d["addresses"]["subdivision_required"].append("XY"),
+            "addresses.subdivision_required: unknown country code 'XY'",
+        ),
+        (
+            lambda d: d["addresses"]["subdivision_required"].append("HK"),
+            "addresses.subdivision_required: HK has no provinces/states in ISO 3166-2",
+        ),
+        (
+            lambda d: d["addresses"].update(postal_code_required=["HK"]),
+            "addresses: unknown setting 'postal_code_required'",
+        ),
     ],
 )
 def test_validation_names_the_bad_entry(doc, change, message):
@@ -200,7 +220,11 @@ def test_catalog_api_names_in_the_callers_language(world, api_as):
     r = api_as(world.members["member"]).get("/catalog", HTTP_ACCEPT_LANGUAGE="de")
     assert r.status_code == 200
     names = {i["key"]: i["name"] for i in r.json()["integrations"]}
-    assert names["softphone"] in ("Softphone und Mobil-App", "Softphone and mobile app")
+    assert names["softphone"] == "Softphone und Mobil-App"
+    assert names["directory_sync"] == "Verzeichnissynchronisation (Azure AD)"
+    assert {p["key"]: p["name"] for p in r.json()["privileges"]}["allow_guest_access"] == (
+        "Gastzugang erlauben"
+    )
     platforms = {p["key"]: p for p in r.json()["platforms"]}
     assert platforms["smb_sync"]["steps"] == ["customer", "sync", "review"]
 
@@ -222,3 +246,116 @@ def test_wholesale_prices_only_for_roles_with_billing(world, api_as):
         assert priced(key) == (True, True), key
     for key in ("partner_agent", "distributor_agent", "account_admin", "site_admin", "member"):
         assert priced(key) == (False, False), key
+
+
+@pytest.mark.django_db
+def test_subdivisions_required_where_the_catalog_says(doc):
+    """The catalog lists the countries whose addresses need the province/state; a catalog
+    without the setting uses the built-in list."""
+    cat = catalog.Catalog(version=0, doc=doc)
+    assert {"US", "CA", "AU"} <= cat.subdivision_required()
+    assert "DE" not in cat.subdivision_required()
+    without = copy.deepcopy(doc)
+    del without["addresses"]
+    validate(without)
+    assert catalog.Catalog(version=0, doc=without).subdivision_required() == frozenset(
+        catalog.DEFAULT_SUBDIVISION_REQUIRED
+    )
+
+
+def _drop_eu_central(d) -> None:
+    d["regions"].pop(0)  # every test account is there
+    d["default_region"] = "eu-west"
+
+
+def _load(doc) -> tuple[CatalogVersion, bool]:
+    return catalog.load(yaml.safe_dump(doc, allow_unicode=True), source="test")
+
+
+@pytest.mark.django_db
+def test_load_refuses_to_drop_entries_in_use(world, doc, api_as):
+    """A catalog that drops a platform, region, PBX type, integration or product the data still
+    uses is refused, naming the entry and how many use it; nothing is stored."""
+    from channeldesk.accounts.models import AccountIntegration
+    from channeldesk.audit.models import AuditEvent
+    from channeldesk.tenancy.models import Organization
+
+    Organization.objects.filter(id=world.a.customer.id).update(pbx_type="mivoice_office_400")
+    AccountIntegration.objects.create(account=world.a.customer, key="meetings", enabled=True)
+    api = api_as(world.members["partner_agent"])
+    assert api.post("/onboardings", {"platform": "smb_sync"}).status_code == 201
+    before = CatalogVersion.objects.count()
+
+    cases = [
+        (
+            lambda d: d["platforms"].pop(1),  # smb_sync: one onboarding draft
+            "platforms.smb_sync: still used by 1 onboarding draft",
+        ),
+        (_drop_eu_central, "regions.eu-central: still used by "),
+        (
+            lambda d: d["platforms"][0]["pbx_types"].pop(1),
+            "platforms.cloud_gateway.pbx_types.mivoice_office_400: still used by 1 account",
+        ),
+        (
+            lambda d: d.update(
+                integrations=[e for e in d["integrations"] if e["key"] != "meetings"]
+            ),
+            "integrations.meetings: still used by 1 account",
+        ),
+    ]
+    accounts = Organization.objects.filter(kind="customer", cloud_region="eu-central").count()
+    for change, message in cases:
+        with pytest.raises(CatalogError) as exc:
+            _load(_broken(doc, change))
+        assert message in str(exc.value), exc.value
+    with pytest.raises(
+        CatalogError, match=rf"regions\.eu-central: still used by {accounts} accounts"
+    ):
+        _load(_broken(doc, _drop_eu_central))
+    assert CatalogVersion.objects.count() == before
+    assert not AuditEvent.objects.filter(action="catalog.loaded").exists()
+    # The check command says the same before anyone tries to load it.
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.yaml"
+        path.write_text(yaml.safe_dump(_broken(doc, cases[0][0]), allow_unicode=True))
+        with pytest.raises(CommandError, match=r"platforms\.smb_sync: still used by 1"):
+            call_command("catalog", "check", str(path))
+
+    # Entries nobody uses can go: cloud_connect has no account and no draft.
+    row, changed = _load(_broken(doc, lambda d: d["platforms"].pop(2)))
+    assert changed
+    event = AuditEvent.objects.get(action="catalog.loaded")
+    assert event.changes["version"] == row.id and event.changes["source"] == "test"
+    assert event.changes["sections"]["platforms"] == {"added": [], "removed": ["cloud_connect"]}
+    assert event.organization_id == world.operator.id
+
+
+@pytest.mark.django_db
+def test_load_refuses_to_drop_a_subscribed_product(world, doc):
+    import datetime as dt
+
+    from channeldesk.subscriptions.models import Subscription
+
+    today = dt.date.today()
+    Subscription.objects.create(
+        account=world.a.customer,
+        product="meetings_pro",
+        quantity=3,
+        start_date=today,
+        billing_period="annual",
+        next_payment_date=today,
+        unit_price="60.00",
+        currency="EUR",
+    )
+    with pytest.raises(CatalogError, match=r"products\.meetings_pro: still used by 1 account"):
+        _load(
+            _broken(
+                doc,
+                lambda d: d.update(
+                    products=[p for p in d["products"] if p["key"] != "meetings_pro"]
+                ),
+            )
+        )

@@ -54,12 +54,34 @@ def test_account_admin_in_german_then_partner_deactivates(page, live_server, bro
     assert page.locator("#id_postal_code_error").is_visible()
     screenshot(page, "accounts-02-postal-code-error-de")
     page.get_by_label("Postleitzahl").fill("1010")
+    # the e-mail domains: one per line, checked; a bad one is named in the form
+    page.get_by_label("E-Mail-Domains").fill("baeckerei-schmidt.at\nschmidt@baeckerei.at")
+    page.locator("#panel-info").get_by_role("button", name="Speichern").click()
+    page.locator("#panel-info .has-error #id_domains").wait_for()
+    assert "keine E-Mail-Adresse" in page.locator("#id_domains_error").inner_text()
+    screenshot(page, "accounts-02b-domain-error-de")
+    page.get_by_label("E-Mail-Domains").fill("Baeckerei-Schmidt.at\nbäckerei-schmidt.at")
     page.locator("#panel-info").get_by_role("button", name="Speichern").click()
     page.get_by_text("Kundeninformationen gespeichert.").wait_for()
     assert page.get_by_test_id("info-name").inner_text() == "Bäckerei Schmidt GmbH"
+    assert page.locator("h1#account-title").inner_text().startswith("Bäckerei Schmidt GmbH")
+    assert page.locator("h1#account-title").count() == 1
     assert "Wien" in page.get_by_test_id("info-city").inner_text()
+    assert page.get_by_test_id("info-domains").inner_text().split("\n") == [
+        "baeckerei-schmidt.at",
+        "bäckerei-schmidt.at",
+    ]
+    screenshot(page, "accounts-02c-customer-information-saved-de")
     acc.refresh_from_db()
     assert (acc.country, acc.subdivision, acc.postal_code) == ("AT", "AT-9", "1010")
+    # editing again shows the domains as they are stored, one per line
+    page.locator("#panel-info").get_by_role("link", name="Bearbeiten").click()
+    page.locator("#panel-info form").wait_for()
+    assert page.get_by_label("E-Mail-Domains").input_value() == (
+        "baeckerei-schmidt.at\nbäckerei-schmidt.at"
+    )
+    page.locator("#panel-info").get_by_role("link", name="Abbrechen").click()
+    page.get_by_test_id("info-domains").wait_for()
 
     # --- toggles an integration and sees its privileges appear ---
     meetings = page.get_by_test_id("integration-meetings")

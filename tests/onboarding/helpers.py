@@ -49,7 +49,7 @@ SYNC_CSV = (
 
 
 def sync_body(**o) -> dict:
-    return {"system_id": "SMBC-4711", "csv": SYNC_CSV, **o}
+    return {"pbx_type": "smbc", "system_id": "SMBC-4711", "csv": SYNC_CSV, **o}
 
 
 @contextmanager

@@ -91,7 +91,9 @@ def test_gateway_onboarding_end_to_end(world, api_as, smtp_server, deliver):
     assert len(msgs) == 1
     text = body_of(msgs[0])
     assert "/auth/set-password?token=" in text
-    assert "Bäckerei Sonnenschein GmbH" in text or "Sonnenschein" in msgs[0]["Subject"] + text
+    assert msgs[0]["Subject"] == "Einladung zu Bäckerei Sonnenschein GmbH in Channeldesk"
+    assert "Legen Sie Ihr Passwort über diesen Link fest" in text
+    assert "Set your password" not in text
     # completing twice is a conflict
     assert api.post(f"/onboardings/{oid}/complete").status_code == 409
 
@@ -111,15 +113,16 @@ def test_sync_onboarding_imports_users(world, api_as, smtp_server, deliver):
             default_language="nl",
         ),
     )
-    r = api.put(f"/onboardings/{oid}/steps/sync", sync_body())
+    r = api.put(f"/onboardings/{oid}/steps/sync", sync_body(pbx_type="virtual_appliance"))
     assert r.status_code == 200, r.content
     assert len(r.json()["data"]["sync"]["rows"]) == 2
+    assert r.json()["data"]["sync"]["pbx_type"] == "virtual_appliance"
+    assert r.json()["data"]["sync"]["needs_attention"] == []
     r = api.post(f"/onboardings/{oid}/complete")
     assert r.status_code == 200, r.content
     acc = r.json()["account"]
-    assert (
-        acc["platform"] == "smb_sync" and acc["pbx_type"] == "" and acc["cloud_region"] == "eu-west"
-    )
+    assert acc["platform"] == "smb_sync" and acc["cloud_region"] == "eu-west"
+    assert acc["pbx_type"] == "virtual_appliance"  # chosen in the Sync step
     exts = dict(
         SyncedExtension.objects.filter(account_id=acc["id"]).values_list("user__email", "extension")
     )
@@ -133,6 +136,92 @@ def test_sync_onboarding_imports_users(world, api_as, smtp_server, deliver):
     deliver()
     assert len(smtp_server.to("anna@sonnenschein.example")) == 1
     assert smtp_server.to("user.one@sync.example") == []  # imported, not mailed
+
+
+def test_sync_never_attaches_existing_logins(world, api_as):
+    """Rows whose address already has a login (operator staff, another customer's user, a
+    partner) are shown as needing attention in the preview and skipped on completion: nobody
+    of another tenant is attached to the new account silently."""
+    api = api_as(world.members["partner_agent"])
+    oid = start(api, "smb_sync")["id"]
+    api.put(f"/onboardings/{oid}/steps/customer", customer_body())
+    staff = world.members["operator_admin"].user
+    other_customer = world.members["b_account_admin"].user
+    csv = (
+        "email,name,extension\n"
+        f"{staff.email.upper()},Operator Staff,301\n"
+        "new.person@sync.example,New Person,302\n"
+        f"{other_customer.email},Somebody Else,303\n"
+        "anna@sonnenschein.example,Anna Admin,304\n"  # an admin contact of this onboarding
+    )
+    r = api.put(f"/onboardings/{oid}/steps/sync", sync_body(csv=csv))
+    assert r.status_code == 200, r.content
+    attention = r.json()["data"]["sync"]["needs_attention"]
+    assert [a["email"] for a in attention] == [staff.email, other_customer.email]
+    assert "already has a login" in attention[0]["reason"]
+    assert attention[0]["extension"] == "301"
+
+    r = api.post(f"/onboardings/{oid}/complete")
+    assert r.status_code == 200, r.content
+    acc_id = r.json()["account"]["id"]
+    members = dict(
+        Membership.objects.filter(organization_id=acc_id).values_list("user__email", "role")
+    )
+    assert members == {
+        "new.person@sync.example": "member",
+        "anna@sonnenschein.example": "site_admin",  # invited admin contact, keeps the role
+    }
+    exts = dict(
+        SyncedExtension.objects.filter(account_id=acc_id).values_list("user__email", "extension")
+    )
+    assert exts == {"new.person@sync.example": "302", "anna@sonnenschein.example": "304"}
+    # the other tenants' users are untouched
+    assert list(
+        Membership.objects.filter(user=staff).values_list("organization_id", flat=True)
+    ) == [world.operator.id]
+    event = AuditEvent.objects.get(organization_id=acc_id, action="account.users_imported")
+    assert event.changes["skipped_existing_logins"] == 2 and event.changes["users"] == 2
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        (sync_body(pbx_type="mivoice_business"), "pbx_type"),  # another platform's type
+        (sync_body(pbx_type=""), "pbx_type"),  # two types to choose from: no silent default
+    ],
+)
+def test_sync_pbx_type_is_one_of_the_platforms(world, api_as, body, field):
+    api = api_as(world.members["partner_agent"])
+    oid = start(api, "smb_sync")["id"]
+    assert field in fields(api.put(f"/onboardings/{oid}/steps/sync", body))
+
+
+def test_customer_step_defines_the_domains(world, api_as):
+    """Seed 001: the customer step defines the customer's domains; they are checked there and
+    become the account's domains on completion (audited with the account)."""
+    api = api_as(world.members["partner_agent"])
+    oid = start(api, "smb_sync")["id"]
+    bad = customer_body(domains=["sonnenschein.example", "sonnenschein .example", "x@y.example"])
+    errors = fields(api.put(f"/onboardings/{oid}/steps/customer", bad))
+    assert set(errors) >= {"domains.1", "domains.2"}
+    dup = customer_body(domains=["sonnenschein.example", "Sonnenschein.EXAMPLE"])
+    assert "listed twice" in fields(api.put(f"/onboardings/{oid}/steps/customer", dup))["domains.1"]
+    good = customer_body(domains=["sonnenschein.example", "Bäckerei-Sonnenschein.example"])
+    r = api.put(f"/onboardings/{oid}/steps/customer", good)
+    assert r.status_code == 200, r.content
+    assert r.json()["data"]["customer"]["domains"] == [
+        "sonnenschein.example",
+        "bäckerei-sonnenschein.example",
+    ]
+    api.put(f"/onboardings/{oid}/steps/sync", sync_body())
+    r = api.post(f"/onboardings/{oid}/complete")
+    assert r.status_code == 200, r.content
+    assert r.json()["account"]["domains"] == [
+        "bäckerei-sonnenschein.example",
+        "sonnenschein.example",
+    ]
+    created = AuditEvent.objects.get(target_id=r.json()["account"]["id"], action="account.created")
+    assert created.changes["domains"] == r.json()["account"]["domains"]
 
 
 def test_step_not_on_platform_is_409(world, api_as):
@@ -450,22 +539,40 @@ def test_list_query_budget(world, api_as, django_assert_max_num_queries):
     assert len(r2.json()["items"]) == 2
 
 
-def test_draft_survives_restart(world, api_as):
-    """A draft is in the database: a fresh client (new token, new process state, no session)
-    resumes it where it was left."""
+def test_draft_resumes_with_a_new_token_and_cold_caches(world, api_as):
+    """A draft lives in the database only: another token of the same partner, with the
+    process caches dropped, resumes it where it was left (tests/onboarding/test_restart.py
+    does the same across a real server restart)."""
     from channeldesk.catalog import catalog
 
     first = api_as(world.members["partner_agent"])
     oid = start(first)["id"]
     first.put(f"/onboardings/{oid}/steps/customer", customer_body())
     del first
-    catalog.invalidate()  # process caches gone, as after a restart
+    catalog.invalidate()
     again = api_as(world.members["partner_agent"])
     d = again.get(f"/onboardings/{oid}").json()
     assert (
         d["current_step"] == "pbx" and d["data"]["customer"]["name"] == "Bäckerei Sonnenschein GmbH"
     )
     assert again.put(f"/onboardings/{oid}/steps/pbx", pbx_body()).status_code == 200
+
+
+def test_draft_on_a_platform_no_longer_offered_is_a_conflict(world, api_as):
+    """Loading a catalog without a platform in use is refused; should a draft still point at
+    a missing platform, saving and completing it are a clear 409, never a 500."""
+    api = api_as(world.members["partner_agent"])
+    oid = start(api)["id"]
+    api.put(f"/onboardings/{oid}/steps/customer", customer_body())
+    Onboarding.objects.filter(id=oid).update(platform="retired_platform")
+    r = api.post(f"/onboardings/{oid}/complete")
+    assert r.status_code == 409, r.content
+    assert "retired_platform" in r.json()["detail"] and "no longer offered" in r.json()["detail"]
+    assert api.put(f"/onboardings/{oid}/steps/customer", customer_body()).status_code == 409
+    assert api.post(f"/onboardings/{oid}/connection-test").status_code == 409
+    assert api.get(f"/onboardings/{oid}").status_code == 200
+    assert api.delete(f"/onboardings/{oid}").status_code == 204
+    assert not Account.objects.filter(name="Bäckerei Sonnenschein GmbH").exists()
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "169.254.169.254", "0.0.0.0", "[::1]"])

@@ -20,8 +20,9 @@ from tests.onboarding.helpers import closed_port, tcp_listener
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def fill_customer(page, *, name, street, postal, city, country, admins, supports):
+def fill_customer(page, *, name, street, postal, city, country, admins, supports, domains=()):
     page.get_by_label("Kundenname" if country == "DE" else "Klantnaam").fill(name)
+    page.locator("#id_domains").fill("\n".join(domains))
     page.locator("#id_street").fill(street)
     page.locator("#id_postal_code").fill(postal)
     page.locator("#id_city").fill(city)
@@ -46,12 +47,30 @@ def fill_customer(page, *, name, street, postal, city, country, admins, supports
         page.locator(f"#support-{i}-role").select_option(r)
 
 
+def fill_vienna_site(page):
+    page.locator("#id_site_street").fill("Kärntner Straße 1")
+    page.locator("#id_site_postal_code").fill("1010")
+    page.locator("#id_site_city").fill("Wien")
+    page.locator("#id_site_country").select_option("AT")
+    page.locator("#id_site_subdivision option[value='AT-9']").wait_for(state="attached")
+    page.locator("#id_site_subdivision").select_option("AT-9")
+
+
 def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     world = factories.world()
     agent = factories.user(world.a.reseller, Role.PARTNER_AGENT, language="de")
     login(page, agent.user.email)
     expect(page.get_by_role("heading", name="Onboarding in Bearbeitung")).to_be_visible()
     expect(page.get_by_text("Kein Onboarding in Bearbeitung.")).to_be_visible()
+    # Cancel on the first step of a new onboarding leaves nothing behind
+    page.locator("header.top nav").get_by_role("link", name="Neues Onboarding").click()
+    page.get_by_label(re.compile("Cloud-Gateway")).check()
+    page.get_by_role("button", name="Onboarding starten").click()
+    page.get_by_label("Kundenname").fill("Nur mal geschaut")
+    page.get_by_role("link", name="Abbrechen").click()
+    expect(page.get_by_text("Kein Onboarding in Bearbeitung.")).to_be_visible()
+    assert not Onboarding.objects.exists()
+
     page.locator("header.top nav").get_by_role("link", name="Neues Onboarding").click()
     page.get_by_label(re.compile("Cloud-Gateway")).check()
     page.get_by_role("button", name="Onboarding starten").click()
@@ -75,7 +94,10 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
             ("Bernd Betrieb", "bernd@morgenrot.example", "administrator"),
             ("Carla Standort", "carla@morgenrot.example", "other"),
         ],
+        domains=["morgenrot.example", "Bäckerei-Morgenrot.example"],
     )
+    # Germany does not need a Land; the empty choice says so
+    expect(page.locator("#id_subdivision option[value='']")).to_have_text("— optional —")
     # remove the second admin contact inline (HTMX), keeping what was typed in the first
     page.get_by_role("button", name="Entfernen Admin-Kontakt 2").click()
     expect(page.locator("[data-testid=admin-row]")).to_have_count(1)
@@ -124,6 +146,8 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     # Gateway step: the site address defaults to the customer's
     expect(page).to_have_url(re.compile(r"/gateway$"))
     expect(page.locator("#id_site_street")).to_have_value("Brotgasse 7")
+    # the gateway stands in the Vienna branch: the province list follows the site's country
+    fill_vienna_site(page)
     # Cancel drops this step's unsaved input and returns to the dashboard; the draft stays
     page.get_by_label("Seriennummer").fill("VERWERFEN-1")
     page.get_by_role("link", name="Abbrechen").click()
@@ -133,6 +157,8 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     row.get_by_role("link", name=re.compile("Fortsetzen")).click()
     expect(page).to_have_url(re.compile(r"/gateway$"))
     expect(page.get_by_label("Seriennummer")).to_have_value("")
+    expect(page.locator("#id_site_street")).to_have_value("Brotgasse 7")  # Cancel dropped it
+    fill_vienna_site(page)
     page.get_by_label("Seriennummer").fill("GW-7781")
     page.get_by_label("MAC-Adresse").fill("00:1A:2B:3C:4D")
     page.get_by_role("button", name="Weiter", exact=True).last.click()
@@ -145,10 +171,22 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
     expect(page.get_by_text("00:1A:2B:3C:4D:5E")).to_be_visible()
     expect(page.get_by_text("MiVoice Business")).to_be_visible()
     expect(page.get_by_text("geheim-pbx-42")).to_have_count(0)
-    expect(page.get_by_role("link", name="Bearbeiten Kunde")).to_be_visible()
+    for part in ("Kunde", "TK-Anlage", "Verbindung", "Gateway"):
+        expect(page.get_by_role("link", name=f"Bearbeiten {part}")).to_be_visible()
+    expect(page.get_by_test_id("review-address")).to_have_text(
+        re.compile(r"Brotgasse 7\s*10115 Berlin\s*Deutschland")
+    )
+    expect(page.get_by_test_id("review-site-address")).to_have_text(
+        re.compile(r"Kärntner Straße 1\s*1010 Wien\s*Wien, Österreich")
+    )
+    expect(page.get_by_test_id("review-domains")).to_have_text(
+        re.compile(r"morgenrot\.example\s*bäckerei-morgenrot\.example")
+    )
     screenshot(page, "onboarding_de_review")
     page.get_by_role("button", name="Onboarding abschließen").click()
     expect(page.get_by_text("ist eingerichtet und aktiv")).to_be_visible()
+    expect(page.locator("#panel-info")).to_contain_text(re.compile(r"PBX-Typ\s*MiVoice Business"))
+    expect(page.get_by_test_id("info-domains")).to_contain_text("bäckerei-morgenrot.example")
     screenshot(page, "onboarding_de_done")
 
     account = Account.objects.get(name="Bäckerei Morgenrot GmbH")
@@ -161,9 +199,16 @@ def test_gateway_onboarding_in_german(page, live_server, smtp_server, deliver):
         "site_admin",
     ]
     assert Membership.objects.get(organization=account).role == "site_admin"
+    assert list(account.domains.order_by("domain").values_list("domain", flat=True)) == [
+        "bäckerei-morgenrot.example",
+        "morgenrot.example",
+    ]
     deliver()
     (mail,) = smtp_server.to("anna@morgenrot.example")
     assert "/auth/set-password?token=" in body_of(mail)
+    # in the account's language (German), not the default
+    assert mail["Subject"] == "Einladung zu Bäckerei Morgenrot GmbH in Channeldesk"
+    assert "Legen Sie Ihr Passwort über diesen Link fest" in body_of(mail)
     assert smtp_server.to("zoe@morgenrot.example") == []
     assert not Onboarding.objects.filter(status="draft").exists()
 
@@ -173,6 +218,7 @@ def test_sync_onboarding_in_dutch_resumed_in_a_new_session(
 ):
     world = factories.world()
     admin = factories.user(world.a.reseller, Role.PARTNER_ADMIN, language="nl")
+    staff = world.members["operator_support"].user  # already has a login: never attached
 
     def session():
         ctx = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=live_server.url)
@@ -216,6 +262,7 @@ def test_sync_onboarding_in_dutch_resumed_in_a_new_session(
 
     bad = tmp_path / "bad.csv"
     bad.write_text("email,name,extension\nkapot,Een,21\ntwee@dageraad.example,,22\n")
+    page.get_by_label("PBX-type").select_option("virtual_appliance")
     page.get_by_label("Identificatie bestaand systeem").fill("VA-0815")
     page.get_by_label("Exportbestand (CSV)").set_input_files(str(bad))
     page.get_by_role("button", name="Bestand controleren").click()
@@ -224,30 +271,58 @@ def test_sync_onboarding_in_dutch_resumed_in_a_new_session(
     expect(problems).to_contain_text("Geen geldig e-mailadres.")
     expect(problems).to_contain_text("De naam ontbreekt.")
     screenshot(page, "onboarding_nl_sync_errors")
+    # Save and return keeps the (not yet accepted) file with the draft
+    page.get_by_role("button", name="Opslaan en terug").click()
+    expect(page.get_by_text("is opgeslagen")).to_be_visible()
+    page.locator(".onboarding-drafts tbody tr", has_text="Bakkerij Dageraad B.V.").get_by_role(
+        "link", name=re.compile("Hervatten")
+    ).click()
+    expect(page).to_have_url(re.compile(r"/sync$"))
+    expect(page.get_by_test_id("csv-pending")).to_be_visible()
+    expect(page.locator("[data-testid=csv-problems]")).to_contain_text("2 problemen")
+    expect(page.get_by_label("PBX-type")).to_have_value("virtual_appliance")
+    expect(page.get_by_label("Identificatie bestaand systeem")).to_have_value("VA-0815")
+    screenshot(page, "onboarding_nl_sync_resumed_with_file")
     good = tmp_path / "good.csv"
     good.write_text(
         "email,name,extension\neen@dageraad.example,Een Medewerker,21\n"
         "twee@dageraad.example,Twee Medewerker,22\n"
+        f"{staff.email},Iemand van het platform,23\n"
     )
     page.get_by_label("Exportbestand (CSV)").set_input_files(str(good))
     page.get_by_role("button", name="Bestand controleren").click()
     expect(page.locator("[data-testid=csv-preview]")).to_contain_text(
         "2 gebruikers worden geïmporteerd"
     )
+    attention = page.get_by_test_id("csv-attention")
+    expect(attention).to_contain_text("1 rij vraagt aandacht en wordt niet geïmporteerd.")
+    expect(attention).to_contain_text(staff.email)
     screenshot(page, "onboarding_nl_sync_preview")
     page.get_by_role("button", name="Volgende", exact=True).last.click()
 
     expect(page).to_have_url(re.compile(r"/review$"))
     expect(page.get_by_text("VA-0815")).to_be_visible()
+    expect(page.get_by_text("Virtual Appliance", exact=True)).to_be_visible()
     expect(page.get_by_text("Locatiebeheerder")).to_be_visible()
+    expect(page.get_by_test_id("review-address")).to_have_text(
+        re.compile(r"Broodstraat 1\s*1012 AB Amsterdam\s*Nederland")
+    )
+    expect(page.get_by_test_id("csv-attention")).to_contain_text(staff.email)
+    for part in ("Klant", "Synchronisatie"):
+        expect(page.get_by_role("link", name=f"Bewerken {part}")).to_be_visible()
     screenshot(page, "onboarding_nl_review")
     page.get_by_role("button", name="Onboarding voltooien").click()
     expect(page.get_by_text("is onboarded en actief")).to_be_visible()
+    expect(page.get_by_text("had al een login en is niet geïmporteerd")).to_be_visible()
+    # the account page names the PBX type chosen in the Sync step
+    expect(page.locator("#panel-info")).to_contain_text(re.compile(r"PBX-type\s*Virtual Appliance"))
+    screenshot(page, "onboarding_nl_done")
     ctx.close()
 
     account = Account.objects.get(name="Bakkerij Dageraad B.V.")
     assert account.status == "active" and account.platform == "smb_sync"
-    assert account.cloud_region == "eu-west" and account.pbx_type == ""
+    assert account.cloud_region == "eu-west" and account.pbx_type == "virtual_appliance"
+    assert not Membership.objects.filter(organization=account, user=staff).exists()
     assert dict(
         SyncedExtension.objects.filter(account=account).values_list("user__email", "extension")
     ) == {"een@dageraad.example": "21", "twee@dageraad.example": "22"}

@@ -20,7 +20,11 @@ def test_parallel_completion_creates_one_account(world, api_as):
     assert (
         api.put(
             f"/onboardings/{oid}/steps/sync",
-            {"system_id": "VA-1", "csv": "a@x.example,A,21\nb@x.example,B,22\n"},
+            {
+                "pbx_type": "virtual_appliance",
+                "system_id": "VA-1",
+                "csv": "a@x.example,A,21\nb@x.example,B,22\n",
+            },
         ).status_code
         == 200
     )

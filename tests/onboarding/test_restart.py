@@ -20,7 +20,7 @@ from django.db import connection
 from channeldesk.tenancy.roles import Role
 from tests import factories
 from tests.conftest import _free_port
-from tests.onboarding.helpers import customer_body, pbx_body
+from tests.onboarding.helpers import customer_body, pbx_body, tcp_listener
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,42 +96,54 @@ def call(base: str, token: str, method: str, path: str, body=None) -> tuple[int,
 
 
 def test_draft_survives_a_server_restart(tmp_path):
+    """Saved through one server process, resumed through a fresh one: the draft's steps, and
+    its encrypted PBX password, which the new process can still read (its connection test
+    decrypts the secret with the key file of the data folder before connecting). A server
+    with another data folder (another key) cannot, and says so."""
     world = factories.world()
     agent = factories.user(world.a.reseller, Role.PARTNER_AGENT)
     token = factories.token(agent)
-    with server(tmp_path) as base:
-        status, draft = call(base, token, "POST", "/onboardings", {"platform": "cloud_gateway"})
-        assert status == 201
-        status, _ = call(
-            base, token, "PUT", f"/onboardings/{draft['id']}/steps/customer", customer_body()
-        )
-        assert status == 200
-        status, _ = call(
-            base,
-            token,
-            "PUT",
-            f"/onboardings/{draft['id']}/steps/connection",
-            {"host": "pbx.example", "port": 5060, "username": "u", "password": "pw-1"},
-        )
-        assert status == 200
-    # the first process is gone; a new one starts from nothing but the database
-    with server(tmp_path) as base:
-        status, again = call(base, token, "GET", f"/onboardings/{draft['id']}")
-        assert status == 200
-        assert again["current_step"] == "pbx"
-        assert again["completed_steps"] == ["customer", "connection"]
-        assert again["data"]["customer"]["name"] == "Bäckerei Sonnenschein GmbH"
-        assert again["data"]["connection"]["password_set"] is True
-        status, _ = call(base, token, "PUT", f"/onboardings/{draft['id']}/steps/pbx", pbx_body())
-        assert status == 200
-        status, listed = call(base, token, "GET", "/onboardings?status=draft")
-        assert [d["id"] for d in listed["items"]] == [draft["id"]]
+    data = tmp_path / "data"
+    with tcp_listener() as pbx_port:
+        with server(data) as base:
+            status, draft = call(base, token, "POST", "/onboardings", {"platform": "cloud_gateway"})
+            assert status == 201
+            oid = draft["id"]
+            status, _ = call(
+                base, token, "PUT", f"/onboardings/{oid}/steps/customer", customer_body()
+            )
+            assert status == 200
+            conn = {"host": "127.0.0.1", "port": pbx_port, "username": "u", "password": "pw-1"}
+            status, _ = call(base, token, "PUT", f"/onboardings/{oid}/steps/connection", conn)
+            assert status == 200
+        # the first process is gone; a new one starts from nothing but the database and the
+        # data folder
+        with server(data) as base:
+            status, again = call(base, token, "GET", f"/onboardings/{oid}")
+            assert status == 200
+            assert again["current_step"] == "pbx"
+            assert again["completed_steps"] == ["customer", "connection"]
+            assert again["data"]["customer"]["name"] == "Bäckerei Sonnenschein GmbH"
+            assert again["data"]["connection"]["password_set"] is True
+            status, test = call(base, token, "POST", f"/onboardings/{oid}/connection-test")
+            assert status == 200, test
+            assert test["ok"] is True, test["detail"]
+            assert f"127.0.0.1:{pbx_port}" in test["detail"]
+            status, _ = call(base, token, "PUT", f"/onboardings/{oid}/steps/pbx", pbx_body())
+            assert status == 200
+            status, listed = call(base, token, "GET", "/onboardings?status=draft")
+            assert [d["id"] for d in listed["items"]] == [oid]
+        # an installation with another key cannot use the secret: a clear result, no crash
+        with server(tmp_path / "other-data") as base:
+            status, test = call(base, token, "POST", f"/onboardings/{oid}/connection-test")
+            assert status == 200, test
+            assert test["ok"] is False and "cannot be read" in test["detail"]
     from channeldesk.core import crypto
     from channeldesk.onboarding.models import Onboarding
 
     # the secret was encrypted with the server's key file in its data folder, not in clear
-    row = Onboarding.objects.get(id=draft["id"])
+    row = Onboarding.objects.get(id=oid)
     assert "pw-1" not in row.connection_secret
-    assert (tmp_path / "fernet.key").exists()
+    assert (data / "fernet.key").exists()
     with pytest.raises(ValueError):
-        crypto.decrypt(row.connection_secret)  # another installation's key cannot read it
+        crypto.decrypt(row.connection_secret)  # the test process has yet another key

@@ -98,6 +98,19 @@ ENTRIES: list[Entry] = [
     ),
     Entry(
         "GET",
+        "onboarding:new",
+        grant(OP_ADMIN | RESELLER_USERS),
+        build=path("/onboarding/new/cloud_gateway/"),
+        note="the customer step of an onboarding not saved yet",
+    ),
+    Entry(
+        "POST",
+        "onboarding:new",
+        grant(OP_ADMIN | RESELLER_USERS),
+        build=with_body(path("/onboarding/new/cloud_gateway/"), {"op": "add_admin"}),
+    ),
+    Entry(
+        "GET",
         "onboarding:resume",
         MANAGE,
         target="partner",

@@ -13,18 +13,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channeldesk.accounts.models import Account, AccountIntegration, ProblemReport, SupportContact
+from channeldesk.accounts import domains as account_domains
+from channeldesk.accounts.models import Account, AccountIntegration, SupportContact
+
+# Problem reports live in reports.py; callers keep using them from here.
+from channeldesk.accounts.reports import file_problem_report as file_problem_report
+from channeldesk.accounts.reports import resolve_problem_report as resolve_problem_report
 from channeldesk.audit.events import diff, record
 from channeldesk.catalog.catalog import current
 from channeldesk.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from channeldesk.core.etag import require_match
 from channeldesk.core.ids import new_id
-from channeldesk.notifications.outbox import queue_email
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization, search_key
 from channeldesk.tenancy.roles import Kind, Status
-from channeldesk.tenancy.validation import SUBDIVISION_REQUIRED, raise_if, validate_address
+from channeldesk.tenancy.validation import raise_if, subdivision_required, validate_address
 
 PROFILE_FIELDS = (
     "name",
@@ -58,7 +62,11 @@ def snapshot(account: Organization | dict[str, Any]) -> dict[str, Any]:
     return {f: getattr(account, f) for f in AUDITED_FIELDS}
 
 
-def _check_profile(data: dict[str, Any], *, creating: bool) -> None:
+def _check_profile(
+    data: dict[str, Any], *, creating: bool, domains: Any = None
+) -> list[str] | None:
+    """Validate the profile fields in `data` (normalising them) and `domains` if given;
+    returns the clean domains (None when not given)."""
     cat = current()
     errors: list[FieldError] = []
     if "name" in data or creating:
@@ -68,7 +76,7 @@ def _check_profile(data: dict[str, Any], *, creating: bool) -> None:
     address_errors = validate_address(data, required=creating)
     if (
         not creating
-        and data.get("country") in SUBDIVISION_REQUIRED
+        and subdivision_required(data.get("country") or "")
         and not data.get("subdivision")
         and not any(e.field in ("country", "subdivision") for e in address_errors)
     ):
@@ -86,7 +94,10 @@ def _check_profile(data: dict[str, Any], *, creating: bool) -> None:
     region = data.get("cloud_region")
     if region is not None and region not in cat.keys("regions"):
         errors.append(FieldError("cloud_region", _("Unknown cloud location.")))
+    clean, domain_errors = account_domains.clean_domains(domains)
+    errors += domain_errors
     raise_if(errors)
+    return clean if domains is not None else None
 
 
 @transaction.atomic
@@ -96,17 +107,28 @@ def create_account(
     partner: Organization | None,
     status: str = Status.ACTIVE,
     billing_customer_number: str | None = None,
+    domains: list[str] | None = None,
     **data: Any,
 ) -> Account:
     """Create a customer account under `partner` (a reseller or distributor, or the operator
     for a direct customer). The cloud region defaults from the country and is fixed after."""
     parent = partner or default_parent(actor)
-    account = new_account(
-        actor, parent, data, status=status, billing_customer_number=billing_customer_number
+    account, clean_domains = new_account(
+        actor,
+        parent,
+        data,
+        status=status,
+        billing_customer_number=billing_customer_number,
+        domains=domains,
     )
     account.save()
+    after = account_domains.replace_domains(account, clean_domains or [])[1]
     record(
-        actor, "account.created", organization=account, target=account, changes=snapshot(account)
+        actor,
+        "account.created",
+        organization=account,
+        target=account,
+        changes={**snapshot(account), "domains": after},
     )
     return account
 
@@ -126,15 +148,21 @@ def new_account(
     *,
     status: str = Status.ACTIVE,
     billing_customer_number: str | None = None,
-) -> Account:
-    """A validated, unsaved customer account under `parent`: ValidationFailed names every bad
-    field; Forbidden when the actor may not create there."""
-    row = new_account_row(
-        actor, parent, data, status=status, billing_customer_number=billing_customer_number
+    domains: list[str] | None = None,
+) -> tuple[Account, list[str] | None]:
+    """A validated, unsaved customer account under `parent` and its clean e-mail domains:
+    ValidationFailed names every bad field; Forbidden when the actor may not create there."""
+    row, clean_domains = new_account_row(
+        actor,
+        parent,
+        data,
+        status=status,
+        billing_customer_number=billing_customer_number,
+        domains=domains,
     )
     account = Account(**{k: v for k, v in row.items() if k != "parent_id"})
     account.parent = parent
-    return account
+    return account, clean_domains
 
 
 def new_account_row(
@@ -144,16 +172,17 @@ def new_account_row(
     *,
     status: str = Status.ACTIVE,
     billing_customer_number: str | None = None,
-) -> dict[str, Any]:
-    """`new_account` as the row's values (attname -> value): the CSV import inserts these
-    without building a model instance per row (core.bulk)."""
+    domains: list[str] | None = None,
+) -> tuple[dict[str, Any], list[str] | None]:
+    """`new_account` as the row's values (attname -> value) and the clean domains: the CSV
+    import inserts these without building a model instance per row (core.bulk)."""
     permissions.require(actor, "account.create", parent)
     if parent.kind == Kind.CUSTOMER:
         raise ValidationFailed.field("partner_id", _("A customer account cannot manage another."))
     if billing_customer_number and not permissions.can(actor, "account.billing_number.edit"):
         raise ValidationFailed.field("billing_customer_number", _("This field is read-only."))
     data = {k: v for k, v in data.items() if v is not None}
-    _check_profile(data, creating=True)
+    clean_domains = _check_profile(data, creating=True, domains=domains)
     cat = current()
     row: dict[str, Any] = {k: v for k, v in data.items() if k in (*PROFILE_FIELDS, "cloud_region")}
     row.setdefault("cloud_region", "")
@@ -176,7 +205,7 @@ def new_account_row(
     for name in AUDITED_FIELDS:  # what the model would start with (e.g. the language "en")
         if name not in row:
             row[name] = Account._meta.get_field(name).get_default()  # type: ignore[union-attr]
-    return row
+    return row, clean_domains
 
 
 @transaction.atomic
@@ -196,6 +225,7 @@ def update_account(
     require_match(if_match, account.etag)
     _not_deleted(account)
     data = {k: v for k, v in data.items() if v is not None and k not in READ_ONLY_FIELDS}
+    domains = data.pop("domains", None)
     merged = {
         "country": account.country,
         "subdivision": account.subdivision,
@@ -203,14 +233,18 @@ def update_account(
         **data,
     }
     if any(k in data for k in ("country", "subdivision", "postal_code")):
-        _check_profile(merged, creating=False)
+        clean_domains = _check_profile(merged, creating=False, domains=domains)
         data.update({k: merged[k] for k in ("country", "subdivision", "postal_code")})
     else:
-        _check_profile(data, creating=False)
+        clean_domains = _check_profile(data, creating=False, domains=domains)
     before = snapshot(account)
     for k, v in data.items():
         setattr(account, k, v)
     changes = diff(before, snapshot(account))
+    if clean_domains is not None:
+        old, new = account_domains.replace_domains(account, clean_domains)
+        if old != new:
+            changes["domains"] = {"before": old, "after": new}
     if changes:
         account.version += 1
         account.save()
@@ -484,98 +518,6 @@ def set_call_services(
             changes={"bandwidth_optimization": {"before": before, "after": bandwidth_optimization}},
         )
     return account
-
-
-# ---- problem reports -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def file_problem_report(
-    actor: Actor,
-    account: Organization,
-    *,
-    subject: str,
-    description: str,
-    integration: str | None = None,
-) -> ProblemReport:
-    """Store a customer user's problem report and e-mail it to every support contact of the
-    account, each in their language (the contact's own, else the account's default)."""
-    permissions.require(actor, "problem_report.create", account)
-    cat = current()
-    errors: list[FieldError] = []
-    subject = (subject or "").strip()
-    description = (description or "").strip()
-    integration = (integration or "").strip()
-    if not subject:
-        errors.append(FieldError("subject", _("Enter a subject.")))
-    elif len(subject) > 200:
-        errors.append(FieldError("subject", _("At most 200 characters.")))
-    if not description:
-        errors.append(FieldError("description", _("Describe the problem.")))
-    elif len(description) > 5000:
-        errors.append(FieldError("description", _("At most 5000 characters.")))
-    if integration and integration not in cat.keys("integrations"):
-        errors.append(FieldError("integration", _("Unknown integration.")))
-    raise_if(errors)
-    user = actor.user
-    report = ProblemReport.objects.create(
-        account=account,
-        reporter=user,
-        reporter_name=user.display_name if user else actor.label,
-        reporter_email=user.email if user else "",
-        subject=subject,
-        description=description,
-        integration=integration,
-    )
-    contacts = list(SupportContact.objects.filter(account=account).order_by("id"))
-    for contact in contacts:
-        language = contact.language or account.default_language
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
-        queue_email(
-            to=contact.email,
-            template="problem_report",
-            context={
-                "contact": contact,
-                "account": account,
-                "report": report,
-                "integration_name": cat.name("integrations", integration, language)
-                if integration
-                else "",
-                "link": f"{settings.BASE_URL}/accounts/{account.id}/problem-reports",
-            },
-            language=language,
-            organization=account,
-        )
-    record(
-        actor,
-        "account.problem_reported",
-        organization=account,
-        target=report,
-        changes={"subject": subject, "integration": integration, "recipients": len(contacts)},
-    )
-    return report
-
-
-@transaction.atomic
-def resolve_problem_report(actor: Actor, report: ProblemReport) -> ProblemReport:
-    """Operator support marks a report as handled (once: a second time is a 409)."""
-    permissions.require(actor, "problem_report.handle", report.account)
-    now = timezone.now()
-    done = ProblemReport.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
-        resolved_at=now, resolved_by=actor.label
-    )
-    if not done:
-        raise Conflict(_("This problem report is already resolved."))
-    report.refresh_from_db()
-    record(
-        actor,
-        "account.problem_report_resolved",
-        organization=report.account,
-        target=report,
-        changes={"status": {"before": "open", "after": "resolved"}},
-    )
-    return report
 
 
 # ---- lifecycle -----------------------------------------------------------------------------

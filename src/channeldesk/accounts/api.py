@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from channeldesk.accounts import actions, queries
@@ -70,7 +71,7 @@ def account_create(request, payload: AccountIn):
     partner = None
     if partner_id is not None:
         if not request.auth.is_operator:
-            raise ValidationFailed.field("partner_id", "Only the operator chooses the partner.")
+            raise ValidationFailed.field("partner_id", _("Only the operator chooses the partner."))
         partner = reach.organization_in_reach(request.auth, partner_id, kinds=PARTNER_KINDS)
     account = actions.create_account(request.auth, partner=partner, **data)
     return 201, queries.account_out(account)

@@ -110,7 +110,10 @@ def import_accounts(
         billing = data.pop("billing_customer_number", "") or None
         data = {k: v for k, v in data.items() if v != ""}
         try:
-            accounts.append(new_account_row(actor, parent, data, billing_customer_number=billing))
+            account, _domains = new_account_row(
+                actor, parent, data, billing_customer_number=billing
+            )
+            accounts.append(account)
         except ValidationFailed as exc:
             report.errors.extend(RowError(line, e.field, e.message) for e in exc.errors)
         except DomainError as exc:
@@ -123,7 +126,10 @@ def import_accounts(
         record_many(
             actor,
             "account.created",
-            [BulkEvent(a["id"], a["path"], target, a["id"], snapshot(a)) for a in accounts],
+            [
+                BulkEvent(a["id"], a["path"], target, a["id"], {**snapshot(a), "domains": []})
+                for a in accounts
+            ],
         )
     report.created = len(accounts)
     return report

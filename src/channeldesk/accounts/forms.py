@@ -2,7 +2,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from channeldesk.catalog.catalog import current
-from channeldesk.tenancy.validation import country_choices, subdivision_choices
+from channeldesk.tenancy.validation import (
+    country_choices,
+    subdivision_blank,
+    subdivision_choices,
+)
+
+
+def domains_field() -> forms.CharField:
+    """The customer's e-mail domains as one text box (checked by accounts.domains)."""
+    return forms.CharField(
+        label=_("E-mail domains"),
+        required=False,
+        max_length=30000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_("The customer's e-mail domains, one per line (for example example.com)."),
+    )
 
 
 class AccountForm(forms.Form):
@@ -16,13 +31,17 @@ class AccountForm(forms.Form):
     business_type = forms.ChoiceField(
         label=_("Business type"), required=False, help_text=_("Used for statistics only.")
     )
+    domains = domains_field()
 
     def __init__(self, *args, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         cat = current()
         self.fields["country"].choices = [("", "—"), *country_choices()]
         country = (self.data.get("country") if self.is_bound else self.initial.get("country")) or ""
-        self.fields["subdivision"].choices = [("", "—"), *subdivision_choices(country)]
+        self.fields["subdivision"].choices = [
+            subdivision_blank(country),
+            *subdivision_choices(country),
+        ]
         self.fields["default_language"].choices = cat.choices("languages")
         self.fields["business_type"].choices = [("", "—"), *cat.choices("business_types")]
         self.fields["country"].widget.attrs.update(

@@ -111,3 +111,22 @@ class ProblemReport(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class AccountDomain(models.Model):
+    """An e-mail domain of the customer (seed 001: the customer step defines its domains)."""
+
+    id = IdField()
+    account = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253)  # lower case, Unicode form (IDNA-checked)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    tenant_field = "account"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "domain"], name="account_domain_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.domain

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from channeldesk.accounts.actions import RESTORE_WINDOW, _lock
@@ -41,8 +42,9 @@ def _scrub(value: Any, replacements: dict[str, str]) -> Any:
 def purge_account(account: Organization) -> bool:
     """Erase the personal data of a deleted account whose restore window has passed: its
     users (those without another membership are erased, the others lose this membership),
-    support contacts, problem reports, e-mails; the audit trail stays with actors and
-    personal values pseudonymised. Returns False if there was nothing to do."""
+    support contacts, problem reports, e-mails, the onboarding's entered data and connection
+    secret, message texts; the audit trail stays with actors and personal values pseudonymised
+    and without IP addresses. Returns False if there was nothing to do."""
     from channeldesk.audit.models import AuditEvent
     from channeldesk.notifications.models import Notification, OutboxEmail
     from channeldesk.tenancy.actor import Actor as _Actor
@@ -72,6 +74,8 @@ def purge_account(account: Organization) -> bool:
         replacements.update({c.email: "erased-contact", c.name: "erased-contact"})
     for r in ProblemReport.objects.filter(account=account):
         replacements.update({r.reporter_email: "erased", r.reporter_name: "erased"})
+    onboarding_ids = _erase_onboardings(account, replacements)
+    _erase_conversations(account)
     SupportContact.objects.filter(account=account).delete()
     ProblemReport.objects.filter(account=account).delete()
     OutboxEmail.objects.filter(organization=account).exclude(
@@ -85,12 +89,20 @@ def purge_account(account: Organization) -> bool:
         for uid in erased_ids:
             AuditEvent.objects.filter(actor_user_id=uid).update(actor_label=pseudonym(uid))
     replacements = {k: v for k, v in replacements.items() if k and len(k) >= 3}
-    if replacements:
-        # The trail of this account keeps what happened, not to whom.
-        for event in AuditEvent.objects.filter(organization=account).only("id", "changes"):
-            scrubbed = _scrub(event.changes, replacements)
-            if scrubbed != event.changes:
-                AuditEvent.objects.filter(id=event.id).update(changes=scrubbed)
+    # The trail of this account (and of the onboarding that created it, kept by the partner)
+    # keeps what happened, not to whom, nor from where.
+    trail = AuditEvent.objects.filter(
+        Q(organization=account)
+        | Q(target_type="onboarding.onboarding", target_id__in=onboarding_ids)
+        | Q(actor_user_id__in=erased_ids)
+    )
+    trail.exclude(ip="").update(ip="")
+    for event in trail.only("id", "target_type", "changes"):
+        scrubbed = _scrub(event.changes, replacements) if replacements else event.changes
+        if event.target_type == "onboarding.onboarding" and "username" in scrubbed:
+            scrubbed = {**scrubbed, "username": "erased"}  # the PBX login, matched by key
+        if scrubbed != event.changes:
+            AuditEvent.objects.filter(id=event.id).update(changes=scrubbed)
     account.street = ""
     account.phone = ""
     account.support_email = ""
@@ -104,6 +116,36 @@ def purge_account(account: Organization) -> bool:
         changes={"erased_users": len(erased_ids)},
     )
     return True
+
+
+def _erase_onboardings(account: Organization, replacements: dict[str, str]) -> list[str]:
+    """The completed onboarding of the account keeps its platform and dates; the entered
+    people (admin and support contacts, imported users), the PBX user name, addresses and the
+    encrypted connection secret go (the user name in the trail: see `purge_account`). The imported extensions go with the users they tie to."""
+    from channeldesk.onboarding.models import Onboarding, SyncedExtension
+
+    ids = []
+    for draft in Onboarding.objects.select_for_update().filter(account=account):
+        ids.append(draft.id)
+        customer = draft.step("customer")
+        for c in [*customer.get("admin_contacts", []), *customer.get("support_contacts", [])]:
+            replacements.update({c.get("email", ""): "erased", c.get("name", ""): "erased"})
+        for r in draft.step("sync").get("rows", []):
+            replacements.update({r.get("email", ""): "erased", r.get("name", ""): "erased"})
+        draft.data = {"customer": {"name": account.name, "country": account.country}}
+        draft.connection_secret = ""
+        draft.connection_detail = ""
+        draft.save(update_fields=["data", "connection_secret", "connection_detail", "updated_at"])
+    SyncedExtension.objects.filter(account=account).delete()
+    return ids
+
+
+def _erase_conversations(account: Organization) -> None:
+    """Messages between the account and its partners: what was written goes, the thread's
+    dates stay (the relationships app keeps conversations per account)."""
+    from channeldesk.relationships.models import Message
+
+    Message.objects.filter(conversation__account=account).exclude(text="").update(text="")
 
 
 def purge_due(now: dt.datetime | None = None) -> int:

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from channeldesk.accounts.domains import domains_by_account, domains_of
 from channeldesk.accounts.models import Account, AccountIntegration, ProblemReport, SupportContact
 from channeldesk.catalog.catalog import current, localized
 from channeldesk.core.errors import Forbidden, NotFound, ValidationFailed
@@ -179,12 +181,15 @@ def account_rows_out(rows) -> list[dict]:
     """`account_out` for rows of `account_values` (same keys, same values)."""
     cat = current()
     labels: dict[str, str] = {}
+    rows = list(rows)
+    domains = domains_by_account(r["id"] for r in rows)  # one query for the page
     out = []
     for row in rows:
         platform = row["platform"]
         if platform not in labels:
             labels[platform] = cat.billing_number_label(platform)
         out.append(_row_out(row, labels[platform]))
+        out[-1]["domains"] = domains.get(row["id"], [])
     return out
 
 
@@ -228,6 +233,7 @@ def account_out(account: Organization, parent=None) -> dict:
             )
         },
         "billing_customer_number_label": cat.billing_number_label(account.platform),
+        "domains": domains_of(account),
         "partner": {"id": parent.id, "name": parent.name}
         if parent and parent.kind != Kind.OPERATOR
         else None,
@@ -293,7 +299,7 @@ def problem_reports(actor: Actor, account: Organization | None = None) -> QueryS
         return qs
     if permissions.can(actor, "problem_report.create", account) and actor.user is not None:
         return qs.filter(reporter=actor.user)
-    raise Forbidden("You are not allowed to see problem reports.")
+    raise Forbidden(_("You are not allowed to see problem reports."))
 
 
 def report_out(r: ProblemReport, lang: str | None = None) -> dict:

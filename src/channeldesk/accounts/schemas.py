@@ -26,6 +26,9 @@ class AccountIn(Schema):
     platform: str | None = Field(default=None, max_length=50)
     billing_customer_number: str | None = Field(default=None, max_length=50)
     partner_id: str | None = Field(default=None, max_length=26)
+    domains: list[str] = Field(
+        default_factory=list, max_length=100, description="the customer's e-mail domains"
+    )
 
 
 class AccountPatch(Schema):
@@ -41,6 +44,9 @@ class AccountPatch(Schema):
     business_type: str | None = Field(default=None, max_length=50)
     platform: str | None = Field(default=None, max_length=50)
     billing_customer_number: str | None = Field(default=None, max_length=50)
+    domains: list[str] | None = Field(
+        default=None, max_length=100, description="replaces the account's e-mail domains"
+    )
     # Read-only: accepted by the schema only so the refusal can name them (422).
     id: str | None = None
     cloud_region: str | None = None
@@ -69,6 +75,7 @@ class AccountOut(Schema):
     pbx_type: str
     billing_customer_number: str
     billing_customer_number_label: str
+    domains: list[str]
     status: str
     partner: PartnerRef | None
     created_at: dt.datetime

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from channeldesk.accounts import actions, queries
+from channeldesk.accounts.domains import domains_of
 from channeldesk.accounts.forms import (
     AccountForm,
     ConfirmNameForm,
     ProblemReportForm,
     SupportContactForm,
 )
-from channeldesk.catalog.catalog import current
+from channeldesk.catalog.catalog import current, localized
 from channeldesk.core import panels
 from channeldesk.core.errors import DomainError
 from channeldesk.core.htmx import is_htmx, render_page
@@ -28,7 +29,16 @@ from channeldesk.core.pagination import Page, keyset
 from channeldesk.core.web import actor_required, form_errors
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.roles import Status
-from channeldesk.tenancy.validation import country_name, subdivision_choices
+from channeldesk.tenancy.validation import country_name, subdivision_blank, subdivision_choices
+
+
+def _profile_errors(form, exc: DomainError) -> None:
+    """`form_errors`, with the API's per-position domain errors (`domains.2`) on the one
+    domains text box."""
+    for e in exc.errors:
+        if e.field.startswith("domains."):
+            e.field = "domains"
+    form_errors(form, exc)
 
 
 def _query_without_cursor(request) -> str:
@@ -154,7 +164,7 @@ def account_create(request):
         try:
             account = actions.create_account(actor, partner=None, **data)
         except DomainError as exc:
-            form_errors(form, exc)
+            _profile_errors(form, exc)
         else:
             messages.success(
                 request, _("Customer account %(name)s created.") % {"name": account.name}
@@ -166,8 +176,12 @@ def account_create(request):
 @require_GET
 @actor_required
 def subdivisions(request):
-    choices = subdivision_choices((request.GET.get("country") or "").upper()[:2])
-    return render(request, "accounts/subdivision_options.html", {"choices": choices})
+    country = (request.GET.get("country") or request.GET.get("site_country") or "").upper()[:2]
+    return render(
+        request,
+        "accounts/subdivision_options.html",
+        {"choices": subdivision_choices(country), "blank": subdivision_blank(country)[1]},
+    )
 
 
 def _page_context(request, account, **extra) -> dict:
@@ -181,7 +195,11 @@ def _page_context(request, account, **extra) -> dict:
         "region_name": cat.name("regions", account.cloud_region),
         "platform_name": cat.name("platforms", account.platform),
         "pbx_type_name": next(
-            (t["name"] for t in cat.pbx_types(account.platform) if t["key"] == account.pbx_type),
+            (
+                localized(t["name"])
+                for t in cat.pbx_types(account.platform)
+                if t["key"] == account.pbx_type
+            ),
             account.pbx_type,
         ),
         "billing_label": cat.billing_number_label(account.platform),
@@ -189,6 +207,7 @@ def _page_context(request, account, **extra) -> dict:
         if account.business_type
         else "",
         "language_name": cat.name("languages", account.default_language),
+        "domains": domains_of(account),
         "country_name": country_name(account.country),
         "subdivision_name": dict(subdivision_choices(account.country)).get(
             account.subdivision, account.subdivision
@@ -271,12 +290,13 @@ def account_edit(request, account_id: str):
     account = queries.get_account(actor, account_id)
     permissions.require(actor, "account.edit", account)
     initial = {f: getattr(account, f) for f in actions.PROFILE_FIELDS}
+    initial["domains"] = "\n".join(domains_of(account))
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_account(actor, account, **form.cleaned_data)
         except DomainError as exc:
-            form_errors(form, exc)
+            _profile_errors(form, exc)
         else:
             if is_htmx(request):
                 return _panel(

@@ -24,6 +24,9 @@ from channeldesk.catalog.models import CatalogVersion
 
 DEFAULT_FILE = Path(__file__).with_name("default.yaml")
 REQUIRED_LANGS = ("en", "de", "nl")
+# Countries whose postal addresses carry the state/province (and whose top-level ISO 3166-2
+# subdivisions are the ones used there); a catalog without `addresses` uses these.
+DEFAULT_SUBDIVISION_REQUIRED = ("US", "CA", "AU", "MX", "BR", "IN", "JP", "AE")
 _CACHE_SECONDS = 10
 
 
@@ -72,6 +75,11 @@ class Catalog:
             if country in r.get("countries", []):
                 return r["key"]
         return self.doc.get("default_region") or self.doc["regions"][0]["key"]
+
+    def subdivision_required(self) -> frozenset[str]:
+        """Countries where an address needs its province/state."""
+        addresses = self.doc.get("addresses") or {}
+        return frozenset(addresses.get("subdivision_required", DEFAULT_SUBDIVISION_REQUIRED))
 
     def default_platform(self) -> str:
         for p in self.doc["platforms"]:
@@ -136,6 +144,24 @@ def _string_list(where: str, value: Any) -> list[str]:
     return value
 
 
+def _check_addresses(addresses: Any) -> None:
+    import pycountry
+
+    if addresses is None:
+        return
+    if not isinstance(addresses, dict):
+        raise CatalogError("addresses must be a mapping")
+    unknown = set(addresses) - {"subdivision_required"}
+    if unknown:
+        raise CatalogError(f"addresses: unknown setting '{sorted(unknown)[0]}'")
+    where = "addresses.subdivision_required"
+    for code in _string_list(where, addresses.get("subdivision_required")):
+        if pycountry.countries.get(alpha_2=code) is None:
+            raise CatalogError(f"{where}: unknown country code '{code}'")
+        if not pycountry.subdivisions.get(country_code=code):
+            raise CatalogError(f"{where}: {code} has no provinces/states in ISO 3166-2")
+
+
 def validate(doc: Any) -> dict[str, Any]:
     """Check a catalog document; raise CatalogError naming the first bad entry."""
     import pycountry
@@ -154,10 +180,18 @@ def validate(doc: Any) -> dict[str, Any]:
     if missing_langs:
         raise CatalogError(f"languages: {', '.join(missing_langs)} must be offered")
     regions = {e["key"] for e in doc["regions"]}
+    region_of: dict[str, str] = {}
     for r in doc["regions"]:
         for code in _string_list(f"regions.{r['key']}: countries", r.get("countries")):
             if pycountry.countries.get(alpha_2=code) is None:
                 raise CatalogError(f"regions.{r['key']}: unknown country code '{code}'")
+            if code in region_of:
+                # The cloud location of a new customer is derived from its country: one only.
+                raise CatalogError(
+                    f"regions.{r['key']}: country {code} is already in regions.{region_of[code]}"
+                )
+            region_of[code] = r["key"]
+    _check_addresses(doc.get("addresses"))
     if doc.get("default_region") is not None and doc["default_region"] not in regions:
         raise CatalogError(f"default_region: unknown region '{doc['default_region']}'")
     labels = doc.get("billing_number_labels", {})
@@ -176,6 +210,9 @@ def validate(doc: Any) -> dict[str, Any]:
         if not isinstance(pbx, list):
             raise CatalogError(f"{where}: pbx_types must be a list")
         _check_entries(f"{where}.pbx_types", pbx)
+        if not pbx:
+            # Every onboarding ends with the account's PBX type (chosen in the PBX or Sync step).
+            raise CatalogError(f"{where}: needs at least one PBX type")
     integrations = {e["key"]: e for e in doc["integrations"]}
     privileges = {e["key"] for e in doc.get("privileges", [])}
     for e in doc["integrations"]:
@@ -252,15 +289,72 @@ def invalidate() -> None:
     _cached = None
 
 
+def check_in_use(doc: dict[str, Any]) -> None:
+    """Refuse a catalog that drops entries the data still uses (naming each and its users)."""
+    from channeldesk.catalog.usage import dropped_in_use
+
+    problems = dropped_in_use(doc)
+    if problems:
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise CatalogError(
+            "entries still in use cannot be dropped: " + "; ".join(problems[:10]) + more
+        )
+
+
+def _key_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Per section, the keys a load adds and removes (what the audit event tells)."""
+    out: dict[str, Any] = {}
+    for section in sorted({*before, *after}):
+        old, new = before.get(section), after.get(section)
+        if not (isinstance(old, list) or isinstance(new, list)):
+            if old != new:
+                out[section] = "changed"
+            continue
+        old_keys = {str(e.get("key")) for e in old or [] if isinstance(e, dict)}
+        new_keys = {str(e.get("key")) for e in new or [] if isinstance(e, dict)}
+        added, removed = sorted(new_keys - old_keys), sorted(old_keys - new_keys)
+        if added or removed:
+            out[section] = {"added": added, "removed": removed}
+        elif old != new:
+            out[section] = "changed"
+    return out
+
+
 @transaction.atomic
-def load(text: str, source: str = "") -> tuple[CatalogVersion, bool]:
+def load(text: str, source: str = "", actor: Any = None) -> tuple[CatalogVersion, bool]:
     """Validate and store a catalog as a new version; loading the document that is already
-    current changes nothing (idempotent). Nothing is stored when it does not validate."""
+    current changes nothing (idempotent). Nothing is stored when it does not validate or when
+    it drops an entry still in use. Every new version is audited (`catalog.loaded`)."""
+    from channeldesk.audit.events import record
+    from channeldesk.tenancy.actor import Actor
+
     doc = parse(text)
     digest = hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
     latest = CatalogVersion.objects.select_for_update().order_by("-id").first()
     if latest is not None and latest.digest == digest:
         return latest, False
+    check_in_use(doc)
+    before = latest.document if latest is not None else parse(DEFAULT_FILE.read_text())
     row = CatalogVersion.objects.create(digest=digest, source=source[:300], document=doc)
+    if actor is None:
+        from channeldesk.tenancy.models import Organization
+
+        try:
+            actor = Actor.system()
+        except Organization.DoesNotExist:  # loaded before `channeldesk init`
+            actor = None
+    record(
+        actor,
+        "catalog.loaded",
+        organization=actor.organization if actor else None,
+        target=row,
+        changes={
+            "version": row.id,
+            "source": row.source,
+            "digest": digest,
+            "previous_version": latest.id if latest is not None else 0,
+            "sections": _key_changes(before, doc),
+        },
+    )
     transaction.on_commit(invalidate)
     return row, True

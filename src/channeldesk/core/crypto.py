@@ -8,7 +8,9 @@ environment; without either, the key file is created on first use.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -28,15 +30,30 @@ def _load_key() -> bytes:
         return env.encode()
     path = _key_file()
     if not path.exists():
-        # O_EXCL so two processes starting at once cannot write two different keys.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(Fernet.generate_key())
-    return path.read_bytes().strip()
+        _create_key_file(path)
+    key = path.read_bytes().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty; restore the key file from a backup")
+    return key
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key atomically: the complete key goes into a private temporary file that is
+    then hard-linked to its final name. `os.link` fails if the name exists, so of processes
+    starting at once exactly one key wins and nobody ever reads a half-written file; the
+    losers read the winner's key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".fernet-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(Fernet.generate_key())
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):  # another process was first: use its key
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
 
 
 def _get() -> Fernet:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from channeldesk.accounts import actions as account_actions
+from channeldesk.accounts.domains import MAX_DOMAINS
 from channeldesk.audit.events import record
 from channeldesk.catalog.catalog import current
 from channeldesk.core import crypto
@@ -18,6 +19,7 @@ from channeldesk.identity.models import User, normalize_email
 from channeldesk.onboarding import steps as step_rules
 from channeldesk.onboarding.connection import TestResult
 from channeldesk.onboarding.models import EDITABLE_STEPS, Onboarding, SyncedExtension
+from channeldesk.onboarding.queries import existing_logins
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Membership
@@ -34,8 +36,26 @@ def _locked(draft: Onboarding) -> Onboarding:
     return row
 
 
+def require_platform(draft: Onboarding) -> None:
+    """409 for a draft whose platform the catalog no longer offers (loading such a catalog is
+    refused while drafts use the platform, but a draft must never turn into a 500)."""
+    if draft.platform not in current().keys("platforms"):
+        raise Conflict(
+            _(
+                "The platform %(platform)s of this onboarding is no longer offered. "
+                "Delete the draft and start again with another platform."
+            )
+            % {"platform": draft.platform}
+        )
+
+
 @transaction.atomic
-def start_onboarding(actor: Actor, *, platform: str) -> Onboarding:
+def start_onboarding(
+    actor: Actor, *, platform: str, customer: dict[str, Any] | None = None, partial: bool = False
+) -> Onboarding:
+    """Start a draft. The wizard passes the first step (`customer`) along, so a draft exists
+    only once its first step is saved: with Next it must validate (else nothing is stored),
+    with Save and return (`partial`) it is kept as entered."""
     permissions.require(actor, "onboarding.manage", actor.organization)
     platform = (platform or "").strip()
     if platform not in current().keys("platforms"):
@@ -50,6 +70,8 @@ def start_onboarding(actor: Actor, *, platform: str) -> Onboarding:
         target=draft,
         changes={"platform": platform},
     )
+    if customer is not None:
+        draft = save_step(actor, draft, "customer", customer, partial=partial)
     return draft
 
 
@@ -62,6 +84,7 @@ def check_step(actor: Actor, draft: Onboarding, step: str) -> None:
 def _check_step(draft: Onboarding, step: str) -> None:
     if step not in EDITABLE_STEPS:
         raise NotFound("no such step")
+    require_platform(draft)
     if step not in draft.steps:
         raise Conflict(
             _("The step %(step)s is not part of this platform's onboarding.") % {"step": step}
@@ -81,7 +104,7 @@ def clean_step(draft: Onboarding, step: str, payload: dict[str, Any]) -> tuple[d
         return data, password
     if step == "gateway":
         return step_rules.clean_gateway(payload, draft.step("customer")), None
-    return step_rules.clean_sync(payload), None
+    return step_rules.clean_sync(payload, draft.platform), None
 
 
 def _raw(step: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -95,10 +118,16 @@ def _raw(step: str, payload: dict[str, Any]) -> dict[str, Any]:
         if isinstance(v, dict):
             return {str(k)[:50]: text(x) for k, x in list(v.items())[:20]}
         if isinstance(v, list):
-            return [text(x) for x in v[: step_rules.MAX_CONTACTS]]
+            return [text(x) for x in v[: max(step_rules.MAX_CONTACTS, MAX_DOMAINS)]]
         return str(v)[:300]
 
     kept = {k: text(v) for k, v in payload.items() if k not in ("password", "csv")}
+    csv_text = payload.get("csv")
+    if step == "sync" and isinstance(csv_text, str):
+        # The uploaded file stays with the draft until it is corrected (Save and return);
+        # one over the size limit is not kept.
+        if len(csv_text.encode("utf-8", "replace")) <= step_rules.MAX_CSV_BYTES:
+            kept["csv"] = csv_text
     return kept
 
 
@@ -136,9 +165,21 @@ def save_step(
         if changed_password:
             changes["password"] = "changed"
     elif step == "sync":
-        changes.update({"system_id": data.get("system_id"), "rows": len(data.get("rows", []))})
+        changes.update(
+            {
+                "pbx_type": data.get("pbx_type"),
+                "system_id": data.get("system_id"),
+                "rows": len(data.get("rows", [])),
+            }
+        )
     elif step == "customer":
-        changes.update({"name": data.get("name"), "country": data.get("country")})
+        changes.update(
+            {
+                "name": data.get("name"),
+                "country": data.get("country"),
+                "domains": data.get("domains"),
+            }
+        )
     else:
         changes.update(data)
     record(
@@ -204,6 +245,7 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
     users, and invite the admin contacts as site_admin users — all or nothing."""
     permissions.require(actor, "onboarding.manage", draft.organization)
     draft = _locked(draft)
+    require_platform(draft)
     missing = draft.missing_steps
     if missing:
         raise Conflict(
@@ -218,7 +260,8 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
             continue
         payload = draft.step(step)
         if step == "sync":
-            payload = {"system_id": payload.get("system_id"), "csv": _rows_to_csv(payload)}
+            payload = {**payload, "csv": _rows_to_csv(payload)}
+            payload.pop("rows", None)
         try:
             clean[step], _pw = clean_step(draft, step, payload)
         except ValidationFailed as exc:
@@ -232,14 +275,16 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
         partner=draft.organization,
         status=Status.ACTIVE,
         platform=draft.platform,
+        domains=customer["domains"],
         **{k: customer[k] for k in step_rules.CUSTOMER_FIELDS},
     )
     for c in customer["support_contacts"]:
         account_actions.add_support_contact(
             actor, account, name=c["name"], email=c["email"], role=c["role"]
         )
-    if "pbx" in clean:
-        account.pbx_type = clean["pbx"]["pbx_type"]
+    pbx_type = (clean.get("pbx") or clean.get("sync") or {}).get("pbx_type")
+    if pbx_type:
+        account.pbx_type = pbx_type
         account.version += 1
         account.save(update_fields=["pbx_type", "version", "updated_at"])
         record(
@@ -263,6 +308,8 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
     imported = 0
     if "sync" in clean:
         imported = _import_sync_users(actor, draft, account, clean["sync"])
+    # Rows of the export file left for an explicit invitation (existing logins).
+    skipped = len(clean.get("sync", {}).get("rows", [])) - imported
     draft.status = Onboarding.Status.COMPLETED
     draft.account = account
     draft.completed_at = timezone.now()
@@ -280,6 +327,7 @@ def complete_onboarding(actor: Actor, draft: Onboarding):
             "support_contacts": len(customer["support_contacts"]),
             "invited_site_admins": invited,
             "imported_users": imported,
+            "skipped_existing_logins": skipped,
         },
     )
     return account
@@ -299,31 +347,35 @@ def _rows_to_csv(sync: dict[str, Any]) -> str:
 
 def _import_sync_users(actor: Actor, draft: Onboarding, account, sync: dict[str, Any]) -> int:
     """The export file's users become members of the new account with their extensions.
-    Nobody is e-mailed here: imported users get access through invitation or password reset."""
+    Nobody is e-mailed here: imported users get access through invitation or password reset.
+
+    An address that already has a login (a user of another customer, a partner, the
+    operator's staff) is never attached silently: such rows were shown as needing attention
+    in the preview and on Review, and are skipped; an account admin invites them explicitly
+    from the account's users page if they should join."""
     permissions.require(actor, "account_user.manage", account)
-    rows = sync["rows"]
-    emails = [normalize_email(r["email"]) for r in rows]
-    existing = {u.email: u for u in User.objects.filter(email__in=emails)}
+    all_emails = [normalize_email(r["email"]) for r in sync["rows"]]
+    # Admin contacts invited a moment ago are already members: they keep their extension.
+    members = {
+        m.user.email: m.user
+        for m in Membership.objects.filter(
+            organization=account, user__email__in=all_emails
+        ).select_related("user")
+    }
+    existing = existing_logins(all_emails) - set(members)
+    rows = [r for r in sync["rows"] if normalize_email(r["email"]) not in existing]
     new_users = [
         User(email=normalize_email(r["email"]), name=r["name"])
         for r in rows
-        if normalize_email(r["email"]) not in existing
+        if normalize_email(r["email"]) not in members
     ]
     for u in new_users:
         u.set_unusable_password()
     User.objects.bulk_create(new_users, batch_size=500)
-    users = {u.email: u for u in User.objects.filter(email__in=emails)}
-    members = set(
-        Membership.objects.filter(organization=account, user__email__in=emails).values_list(
-            "user__email", flat=True
-        )
-    )
+    emails = [u.email for u in new_users]
+    users = {**members, **{u.email: u for u in User.objects.filter(email__in=emails)}}
     Membership.objects.bulk_create(
-        [
-            Membership(user=users[e], organization=account, role=Role.MEMBER)
-            for e in dict.fromkeys(emails)
-            if e not in members
-        ],
+        [Membership(user=users[e], organization=account, role=Role.MEMBER) for e in emails],
         batch_size=500,
     )
     SyncedExtension.objects.bulk_create(
@@ -348,6 +400,7 @@ def _import_sync_users(actor: Actor, draft: Onboarding, account, sync: dict[str,
             "system_id": sync["system_id"],
             "users": len(rows),
             "new_users": len(new_users),
+            "skipped_existing_logins": len(sync["rows"]) - len(rows),
         },
     )
     return len(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Body, Router
 from pydantic import ValidationError
 
@@ -11,7 +12,7 @@ from channeldesk.accounts.queries import account_out
 from channeldesk.core.errors import FieldError, ValidationFailed
 from channeldesk.core.pagination import clamp_limit, keyset
 from channeldesk.onboarding import actions, queries
-from channeldesk.onboarding.connection import probe
+from channeldesk.onboarding.connection import check_connection
 from channeldesk.onboarding.models import Onboarding
 from channeldesk.onboarding.schemas import (
     STEP_SCHEMAS,
@@ -60,14 +61,14 @@ def onboarding_delete(request, onboarding_id: str):
 
 def _parse_step(step: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise ValidationFailed.field("body", "Expected a JSON object.")
+        raise ValidationFailed.field("body", _("Expected a JSON object."))
     try:
         parsed = STEP_SCHEMAS[step].model_validate(body)
     except ValidationError as exc:
         errors = [
             FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()
         ]
-        raise ValidationFailed("The request is not valid.", errors=errors) from None
+        raise ValidationFailed(_("The request is not valid."), errors=errors) from None
     return parsed.model_dump(exclude_unset=step == "gateway")
 
 
@@ -88,7 +89,7 @@ def onboarding_connection_test(request, onboarding_id: str):
     draft = queries.get_onboarding(request.auth, onboarding_id)
     host, port = actions.connection_target(request.auth, draft)
     throttle.hit(f"onboarding-test:{request.auth.user_id}", limit=30, window=60)
-    result = probe(host, port)
+    result = check_connection(host, port, draft.connection_secret)
     draft = actions.record_connection_test(request.auth, draft, result)
     return {
         "ok": draft.connection_ok,

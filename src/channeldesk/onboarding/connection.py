@@ -68,3 +68,22 @@ def probe(host: str, port: int, timeout: float = TIMEOUT_SECONDS) -> TestResult:
         True,
         _("Connected to %(host)s:%(port)d in %(ms)d ms.") % {"host": host, "port": port, "ms": ms},
     )
+
+
+def check_connection(host: str, port: int, secret: str) -> TestResult:
+    """The wizard's "Test connection": the stored credentials must be readable with this
+    installation's key (they are needed to sign in to the PBX), then the TCP connection is
+    opened. The password itself is never part of the result."""
+    from channeldesk.core import crypto
+
+    try:
+        crypto.decrypt(secret)
+    except ValueError:
+        return TestResult(
+            False,
+            _(
+                "The stored password cannot be read with this installation's key (was the "
+                "data folder replaced?). Enter the password again in this step."
+            ),
+        )
+    return probe(host, port)

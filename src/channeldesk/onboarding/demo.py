@@ -31,6 +31,7 @@ def extend(ctx) -> None:
             "country": "DE",
             "default_language": "de",
             "business_type": "manufacturing",
+            "domains": ["tischlerei-brandt.example"],
             "admin_contacts": [{"name": "Jana Brandt", "email": "jana.brandt@tischlerei.example"}],
             "support_contacts": [
                 {"name": "Jonas Keller", "email": "it@tischlerei.example", "role": "administrator"},

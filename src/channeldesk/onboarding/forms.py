@@ -9,9 +9,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from channeldesk.accounts.forms import domains_field
 from channeldesk.accounts.models import SupportContact
 from channeldesk.catalog.catalog import current
-from channeldesk.tenancy.validation import country_choices, subdivision_choices
+from channeldesk.tenancy.validation import (
+    country_choices,
+    subdivision_blank,
+    subdivision_choices,
+)
 
 
 class PlatformForm(forms.Form):
@@ -45,13 +50,17 @@ class CustomerForm(forms.Form):
         required=False,
         help_text=_("Where the customer's data is stored. It cannot be changed later."),
     )
+    domains = domains_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cat = current()
         self.fields["country"].choices = [("", "—"), *country_choices()]
         country = (self.data.get("country") if self.is_bound else self.initial.get("country")) or ""
-        self.fields["subdivision"].choices = [("", "—"), *subdivision_choices(country)]
+        self.fields["subdivision"].choices = [
+            subdivision_blank(country),
+            *subdivision_choices(country),
+        ]
         self.fields["default_language"].choices = cat.choices("languages")
         self.fields["business_type"].choices = [("", "—"), *cat.choices("business_types")]
         self.fields["cloud_region"].choices = [
@@ -163,10 +172,23 @@ class GatewayForm(forms.Form):
         country = (
             self.data.get("site_country") if self.is_bound else self.initial.get("site_country")
         ) or ""
-        self.fields["site_subdivision"].choices = [("", "—"), *subdivision_choices(country)]
+        self.fields["site_subdivision"].choices = [
+            subdivision_blank(country),
+            *subdivision_choices(country),
+        ]
+        self.fields["site_country"].widget.attrs.update(
+            {
+                "hx-get": "/accounts/subdivisions",
+                "hx-target": "#id_site_subdivision",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+                "hx-include": "this",
+            }
+        )
 
 
 class SyncForm(forms.Form):
+    pbx_type = forms.ChoiceField(label=_("PBX type"))
     system_id = forms.CharField(
         label=_("Existing system identifier"),
         max_length=100,
@@ -177,3 +199,13 @@ class SyncForm(forms.Form):
         required=False,
         help_text=_("One user per line: e-mail, name, extension. A header line is optional."),
     )
+
+    def __init__(self, *args, platform: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        from channeldesk.catalog.catalog import localized
+
+        types = current().pbx_types(platform)
+        self.fields["pbx_type"].choices = [
+            *([("", "—")] if len(types) != 1 else []),
+            *((t["key"], localized(t["name"])) for t in types),
+        ]

@@ -55,7 +55,15 @@ def onboarding_out(draft: Onboarding, *, warnings: list[dict] | None = None) -> 
             d = {k: d.get(k) for k in ("host", "port", "username") if k in d}
             d["password_set"] = bool(draft.connection_secret)
         elif step == "sync":
-            d = {"system_id": d.get("system_id", ""), "rows": d.get("rows", [])}
+            rows = d.get("rows", [])
+            d = {
+                "pbx_type": d.get("pbx_type", ""),
+                "system_id": d.get("system_id", ""),
+                "rows": rows,
+                "needs_attention": sync_attention(rows) if draft.status == "draft" else [],
+                # An uploaded file kept by "Save and return" that was not accepted yet.
+                "file_pending": bool(d.get("csv")) and not rows,
+            }
         data[step] = d
     return {
         "id": draft.id,
@@ -77,6 +85,31 @@ def onboarding_out(draft: Onboarding, *, warnings: list[dict] | None = None) -> 
         "created_at": draft.created_at,
         "updated_at": draft.updated_at,
     }
+
+
+def existing_logins(emails: list[str]) -> set[str]:
+    """The addresses of an export file that already have a login here (any organization)."""
+    from channeldesk.identity.models import User, normalize_email
+
+    wanted = {normalize_email(e) for e in emails if e}
+    return set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
+
+
+def sync_attention(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the export file that will not be imported: their address already has a login
+    (of another organization). They are never attached silently (see actions)."""
+    from django.utils.translation import gettext as _
+
+    existing = existing_logins([str(r.get("email", "")) for r in rows])
+    reason = _(
+        "This address already has a login for another organization. The row is not imported; "
+        "after completing, invite the person from the account's users page if they should join."
+    )
+    return [
+        {**{k: r.get(k, "") for k in ("email", "name", "extension")}, "reason": reason}
+        for r in rows
+        if str(r.get("email", "")).lower() in existing
+    ]
 
 
 def duplicate_warnings(actor: Actor, draft: Onboarding) -> list[dict[str, Any]]:

@@ -40,6 +40,7 @@ class CustomerStepIn(Schema):
     default_language: str = Field(default="en", max_length=8)
     business_type: str = Field(default="", max_length=50)
     cloud_region: str = Field(default="", max_length=50)
+    domains: list[str] = Field(default_factory=list, max_length=100)
     admin_contacts: list[AdminContactIn] = Field(default_factory=list, max_length=50)
     support_contacts: list[SupportContactIn] = Field(default_factory=list, max_length=50)
 
@@ -82,6 +83,7 @@ class GatewayStepIn(Schema):
 class SyncStepIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
+    pbx_type: str = Field(default="", max_length=50)
     system_id: str = Field(default="", max_length=100)
     csv: str = Field(default="", max_length=1_000_000)
 

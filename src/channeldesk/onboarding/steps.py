@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from channeldesk.accounts.domains import clean_domains
 from channeldesk.accounts.models import SupportContact
 from channeldesk.catalog.catalog import current
 from channeldesk.core.errors import FieldError
@@ -72,6 +73,8 @@ def clean_customer(data: dict[str, Any]) -> dict[str, Any]:
         errors.append(FieldError("cloud_region", _("Unknown cloud location.")))
     if not out["cloud_region"] and out["country"] and not errors:
         out["cloud_region"] = cat.region_for_country(out["country"])
+    out["domains"], domain_errors = clean_domains(data.get("domains"))
+    errors += domain_errors
 
     admins, admin_errors = _contacts(data.get("admin_contacts"), "admin_contacts", roles=False)
     supports, support_errors = _contacts(data.get("support_contacts"), "support_contacts")
@@ -317,8 +320,12 @@ def parse_sync_csv(text: str) -> tuple[list[dict[str, str]], list[CsvProblem]]:
     return rows, problems
 
 
-def clean_sync(data: dict[str, Any]) -> dict[str, Any]:
+def clean_sync(data: dict[str, Any], platform: str) -> dict[str, Any]:
     errors: list[FieldError] = []
+    types = [t["key"] for t in current().pbx_types(platform)]
+    pbx_type = _text(data.get("pbx_type"), 50) or (types[0] if len(types) == 1 else "")
+    if pbx_type not in types:
+        errors.append(FieldError("pbx_type", _("Choose a PBX type of this platform.")))
     system_id = _text(data.get("system_id"), 100)
     if not SYSTEM_ID_RE.match(system_id):
         errors.append(
@@ -338,4 +345,4 @@ def clean_sync(data: dict[str, Any]) -> dict[str, Any]:
             label = _("Row %(row)d: %(message)s") % {"row": p.row, "message": p.message}
             errors.append(FieldError(where, label if p.row else p.message))
     raise_if(errors)
-    return {"system_id": system_id, "rows": rows}
+    return {"pbx_type": pbx_type, "system_id": system_id, "rows": rows}

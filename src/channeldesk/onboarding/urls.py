@@ -4,6 +4,7 @@ from channeldesk.onboarding import views
 
 onboarding_patterns = [
     path("new", views.start, name="start"),
+    path("new/<str:platform>/", views.new, name="new"),
     path("regions", views.region_options, name="regions"),
     path("<str:onboarding_id>/", views.resume, name="resume"),
     path("<str:onboarding_id>/complete", views.complete, name="complete"),

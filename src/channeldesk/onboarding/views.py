@@ -13,21 +13,20 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from channeldesk.accounts.domains import split_domains
 from channeldesk.catalog.catalog import current, localized
 from channeldesk.core import throttle
-from channeldesk.core.errors import Conflict, DomainError, FieldError, ValidationFailed
+from channeldesk.core.errors import Conflict, FieldError, ValidationFailed
 from channeldesk.core.htmx import render_page
-from channeldesk.core.web import actor_required, form_errors
+from channeldesk.core.web import actor_required
 from channeldesk.onboarding import actions, queries
-from channeldesk.onboarding.connection import probe
+from channeldesk.onboarding.connection import check_connection
 from channeldesk.onboarding.forms import (
     ConnectionForm,
     CustomerForm,
@@ -40,13 +39,15 @@ from channeldesk.onboarding.forms import (
 )
 from channeldesk.onboarding.models import STEP_LABELS, Onboarding
 from channeldesk.onboarding.steps import CUSTOMER_FIELDS, MAX_CONTACTS, MAX_CSV_BYTES
+from channeldesk.onboarding.wizard import (
+    TEMPLATE,
+    bind_errors,
+    save_or_next,
+    step_context,
+    step_url,
+)
 from channeldesk.tenancy import permissions
-
-TEMPLATE = "onboarding/step.html"
-
-
-def step_url(draft: Onboarding, step: str) -> str:
-    return reverse("onboarding:step", args=[draft.id, step])
+from channeldesk.tenancy.validation import country_name, subdivision_choices
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,12 +57,9 @@ def start(request):
     permissions.require(actor, "onboarding.manage", actor.organization)
     form = PlatformForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            draft = actions.start_onboarding(actor, platform=form.cleaned_data["platform"])
-        except DomainError as exc:
-            form_errors(form, exc)
-        else:
-            return redirect(step_url(draft, "customer"))
+        # No draft yet: it is created when the customer step is first saved, so that
+        # Cancel on a brand-new onboarding leaves nothing behind.
+        return redirect("onboarding:new", platform=form.cleaned_data["platform"])
     cat = current()
     platforms = [
         {
@@ -72,6 +70,18 @@ def start(request):
         for p in cat.entries("platforms")
     ]
     return render_page(request, "onboarding/start.html", {"form": form, "platforms": platforms})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def new(request, platform: str):
+    """The customer step of an onboarding not saved yet (see `start`)."""
+    actor = request.actor
+    permissions.require(actor, "onboarding.manage", actor.organization)
+    if platform not in current().keys("platforms"):
+        raise Http404
+    draft = Onboarding(organization=actor.organization, created_by=actor.user, platform=platform)
+    return _customer(request, draft)
 
 
 @require_http_methods(["GET"])
@@ -95,13 +105,25 @@ def _draft_for_wizard(request, onboarding_id: str) -> Onboarding:
     return draft
 
 
+def _platform_gone(request, draft: Onboarding):
+    """A draft on a platform the catalog no longer offers: say so on the dashboard."""
+    if draft.status != Onboarding.Status.DRAFT:
+        return None
+    try:
+        actions.require_platform(draft)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+        return redirect("dashboard")
+    return None
+
+
 @require_http_methods(["GET"])
 @actor_required
 def resume(request, onboarding_id: str):
     draft = _draft_for_wizard(request, onboarding_id)
     if draft.status == Onboarding.Status.COMPLETED and draft.account_id:
         return redirect("accounts:detail", account_id=draft.account_id)
-    return redirect(step_url(draft, draft.current_step))
+    return _platform_gone(request, draft) or redirect(step_url(draft, draft.current_step))
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,82 +134,12 @@ def step(request, onboarding_id: str, step: str):
         if draft.account_id:
             return redirect("accounts:detail", account_id=draft.account_id)
         raise Http404
+    gone = _platform_gone(request, draft)
+    if gone is not None:
+        return gone
     if step not in draft.steps:
         raise Http404
     return HANDLERS[step](request, draft)
-
-
-# ---- shared ------------------------------------------------------------------------------
-
-
-def _context(request, draft: Onboarding, step: str, **extra: Any) -> dict[str, Any]:
-    steps = draft.steps
-    indicator = [
-        {
-            "key": s,
-            "label": STEP_LABELS[s],
-            "number": i + 1,
-            "done": s in draft.completed_steps,
-            "current": s == step,
-            "url": step_url(draft, s),
-        }
-        for i, s in enumerate(steps)
-    ]
-    idx = steps.index(step)
-    return {
-        "draft": draft,
-        "step": step,
-        "step_label": STEP_LABELS[step],
-        "step_number": idx + 1,
-        "step_count": len(steps),
-        "indicator": indicator,
-        "platform_name": current().name("platforms", draft.platform),
-        "is_last": step == "review",
-        **extra,
-    }
-
-
-def _next_step(draft: Onboarding, step: str) -> str:
-    steps = draft.steps
-    return steps[min(steps.index(step) + 1, len(steps) - 1)]
-
-
-def _bind_errors(form, errors: list[FieldError], mapping: dict[str, str] | None = None):
-    """Put domain errors on a bound form without running Django's own validation (the rules
-    live in steps.py); returns the errors that belong to no form field."""
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    rest = []
-    for e in errors:
-        name = (mapping or {}).get(e.field, e.field)
-        if name in form.fields:
-            form.add_error(name, e.message)
-        else:
-            rest.append(e)
-    return rest
-
-
-def _save(request, draft: Onboarding, step: str, payload: dict[str, Any], op: str):
-    """Save and return / Next. Returns a response, or the ValidationFailed to show."""
-    actor = request.actor
-    if op == "save":
-        actions.save_step(actor, draft, step, payload, partial=True)
-        messages.success(
-            request,
-            _("The onboarding of %(name)s is saved. Resume it from the dashboard.")
-            % {"name": draft.customer_name or payload.get("name") or _("a new customer")},
-        )
-        return redirect("dashboard"), None
-    try:
-        draft = actions.save_step(actor, draft, step, payload)
-    except ValidationFailed as exc:
-        return None, exc
-    if step == "customer":
-        for w in queries.duplicate_warnings(actor, draft):
-            messages.warning(request, w["message"])
-    if op == "stay":
-        return None, None
-    return redirect(step_url(draft, _next_step(draft, step))), None
 
 
 # ---- customer ----------------------------------------------------------------------------
@@ -212,9 +164,13 @@ def _customer(request, draft: Onboarding):
                 if idx.isdigit() and int(idx) < len(rows):
                     rows.pop(int(idx))
             return _render_customer(request, draft, form, admins, supports, [], partial=True)
-        payload = {f: request.POST.get(f, "") for f in CUSTOMER_FIELDS}
-        payload.update(admin_contacts=admins, support_contacts=supports)
-        response, exc = _save(request, draft, "customer", payload, op)
+        payload: dict[str, Any] = {f: request.POST.get(f, "") for f in CUSTOMER_FIELDS}
+        payload.update(
+            domains=split_domains(request.POST.get("domains", "")),
+            admin_contacts=admins,
+            support_contacts=supports,
+        )
+        response, exc = save_or_next(request, draft, "customer", payload, op)
         if response is not None:
             return response
         errors = exc.errors if exc else []
@@ -224,6 +180,8 @@ def _customer(request, draft: Onboarding):
             if saved
             else {"default_language": getattr(request, "LANGUAGE_CODE", "") or "en"}
         )
+        if saved:
+            initial["domains"] = "\n".join(str(d) for d in saved.get("domains") or [])
         form = CustomerForm(initial=initial)
         admins = saved.get("admin_contacts") or [{"name": "", "email": ""}]
         supports = saved.get("support_contacts") or [
@@ -236,7 +194,10 @@ def _customer(request, draft: Onboarding):
 def _render_customer(request, draft, form, admins, supports, errors, *, partial=False):
     row_errors: dict[str, dict[int, dict[str, str]]] = {"admin": {}, "support": {}}
     group_errors: dict[str, list[str]] = {"admin": [], "support": []}
-    rest = _bind_errors(form, errors) if errors else []
+    for e in errors:
+        if e.field.startswith("domains."):
+            e.field = "domains"  # one text box for the API's per-position errors
+    rest = bind_errors(form, errors) if errors else []
     for e in rest:
         parts = e.field.split(".")
         kind = {"admin_contacts": "admin", "support_contacts": "support"}.get(parts[0])
@@ -254,7 +215,7 @@ def _render_customer(request, draft, form, admins, supports, errors, *, partial=
     name = (form.data.get("name") if form.is_bound else form.initial.get("name")) or ""
     if name and not errors:
         warnings = queries.similar_accounts(request.actor, name)
-    ctx = _context(
+    ctx = step_context(
         request,
         draft,
         "customer",
@@ -276,14 +237,14 @@ def _pbx(request, draft: Onboarding):
     if request.method == "POST":
         form = PbxForm(request.POST, platform=draft.platform)
         payload = {f: request.POST.get(f, "") for f in ("pbx_type", "name", "software_version")}
-        response, exc = _save(request, draft, "pbx", payload, request.POST.get("op", "next"))
+        response, exc = save_or_next(request, draft, "pbx", payload, request.POST.get("op", "next"))
         if response is not None:
             return response
         if exc:
-            _bind_errors(form, exc.errors)
+            bind_errors(form, exc.errors)
     else:
         form = PbxForm(initial=draft.step("pbx") or None, platform=draft.platform)
-    return render_page(request, TEMPLATE, _context(request, draft, "pbx", form=form))
+    return render_page(request, TEMPLATE, step_context(request, draft, "pbx", form=form))
 
 
 # ---- connection --------------------------------------------------------------------------
@@ -295,22 +256,25 @@ def _connection(request, draft: Onboarding):
         form = ConnectionForm(request.POST, has_password=has_password)
         payload = {f: request.POST.get(f, "") for f in ("host", "port", "username", "password")}
         op = request.POST.get("op", "next")
-        response, exc = _save(request, draft, "connection", payload, "stay" if op == "test" else op)
+        response, exc = save_or_next(
+            request, draft, "connection", payload, "stay" if op == "test" else op
+        )
         if response is not None:
             return response
         if exc:
-            _bind_errors(form, exc.errors)
+            bind_errors(form, exc.errors)
         elif op == "test":
             draft.refresh_from_db()
             host, port = actions.connection_target(request.actor, draft)
             throttle.hit(f"onboarding-test:{request.actor.user_id}", limit=30, window=60)
-            draft = actions.record_connection_test(request.actor, draft, probe(host, port))
+            result = check_connection(host, port, draft.connection_secret)
+            draft = actions.record_connection_test(request.actor, draft, result)
             form = ConnectionForm(
                 initial=draft.step("connection"), has_password=bool(draft.connection_secret)
             )
     else:
         form = ConnectionForm(initial=draft.step("connection") or None, has_password=has_password)
-    ctx = _context(request, draft, "connection", form=form)
+    ctx = step_context(request, draft, "connection", form=form)
     return render_page(request, TEMPLATE, ctx, partial="stepform")
 
 
@@ -327,12 +291,14 @@ def _gateway(request, draft: Onboarding):
             "mac_address": request.POST.get("mac_address", ""),
             "site_address": {f: request.POST.get(f"site_{f}", "") for f in SITE_FIELDS},
         }
-        response, exc = _save(request, draft, "gateway", payload, request.POST.get("op", "next"))
+        response, exc = save_or_next(
+            request, draft, "gateway", payload, request.POST.get("op", "next")
+        )
         if response is not None:
             return response
         if exc:
             mapping = {f"site_address.{f}": f"site_{f}" for f in SITE_FIELDS}
-            for e in _bind_errors(form, exc.errors, mapping):
+            for e in bind_errors(form, exc.errors, mapping):
                 form.add_error(None, e.message)
     else:
         saved = draft.step("gateway")
@@ -345,16 +311,20 @@ def _gateway(request, draft: Onboarding):
             **{f"site_{f}": site.get(f, "") for f in SITE_FIELDS},
         }
         form = GatewayForm(initial=initial)
-    return render_page(request, TEMPLATE, _context(request, draft, "gateway", form=form))
+    return render_page(request, TEMPLATE, step_context(request, draft, "gateway", form=form))
 
 
 # ---- sync --------------------------------------------------------------------------------
 
 
 def _stored_csv(draft: Onboarding) -> str:
-    rows = draft.step("sync").get("rows") or []
+    """The export file of the draft: the accepted rows, else a file kept by "Save and
+    return" that was not accepted yet."""
+    saved = draft.step("sync")
+    rows = saved.get("rows") or []
     if not rows:
-        return ""
+        pending = saved.get("csv")
+        return pending if isinstance(pending, str) else ""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["email", "name", "extension"])
@@ -371,50 +341,86 @@ CSV_COLUMNS = {
 }
 
 
+def _csv_problems(form, errors: list[FieldError]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(row problems for the table, messages about the file as a whole)."""
+    problems: list[dict[str, Any]] = []
+    file_errors: list[str] = []
+    for e in bind_errors(form, errors):
+        parts = e.field.split(".")
+        if len(parts) == 3 and parts[1].isdigit():
+            row = int(parts[1])
+            prefix = _("Row %(row)d: %(message)s") % {"row": row, "message": ""}
+            problems.append(
+                {
+                    "row": row,
+                    "column": CSV_COLUMNS.get(parts[2], parts[2]),
+                    "message": e.message.removeprefix(prefix),
+                }
+            )
+        else:
+            file_errors.append(e.message)
+    return problems, file_errors
+
+
+def _read_upload(upload) -> str:
+    if upload.size > MAX_CSV_BYTES:
+        return "x" * (MAX_CSV_BYTES + 1)  # refused by the size rule, with its message
+    raw = upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def _sync(request, draft: Onboarding):
     problems: list[dict[str, Any]] = []
     file_errors: list[str] = []
     accepted = False
+    saved = draft.step("sync")
+    pending = bool(saved.get("csv")) and not saved.get("rows")
     if request.method == "POST":
-        form = SyncForm(request.POST, request.FILES)
+        form = SyncForm(request.POST, request.FILES, platform=draft.platform)
         op = request.POST.get("op", "next")
         upload = request.FILES.get("export_file")
-        text = _stored_csv(draft)
-        if upload is not None:
-            if upload.size > MAX_CSV_BYTES:
-                text = "x" * (MAX_CSV_BYTES + 1)
-            else:
-                raw = upload.read()
+        text = _read_upload(upload) if upload is not None else _stored_csv(draft)
+        payload = {
+            "pbx_type": request.POST.get("pbx_type", ""),
+            "system_id": request.POST.get("system_id", ""),
+            "csv": text,
+        }
+        if op == "check":
+            # Checking keeps the file with the draft either way (a later "Save and return"
+            # or a new session still has it); the problems are shown until it is corrected.
+            draft = actions.save_step(request.actor, draft, "sync", payload, partial=True)
+            exc = None
+            if "sync" not in draft.completed_steps:
                 try:
-                    text = raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    text = raw.decode("latin-1")
-        payload = {"system_id": request.POST.get("system_id", ""), "csv": text}
-        response, exc = _save(request, draft, "sync", payload, "stay" if op == "check" else op)
-        if response is not None:
-            return response
-        if exc:
-            for e in _bind_errors(form, exc.errors):
-                parts = e.field.split(".")
-                if len(parts) == 3 and parts[1].isdigit():
-                    row = int(parts[1])
-                    prefix = _("Row %(row)d: %(message)s") % {"row": row, "message": ""}
-                    problems.append(
-                        {
-                            "row": row,
-                            "column": CSV_COLUMNS.get(parts[2], parts[2]),
-                            "message": e.message.removeprefix(prefix),
-                        }
-                    )
-                else:
-                    file_errors.append(e.message)
+                    actions.clean_step(draft, "sync", payload)
+                except ValidationFailed as failed:
+                    exc = failed
         else:
-            accepted = True
+            response, exc = save_or_next(request, draft, "sync", payload, op)
+            if response is not None:
+                return response
+        if exc:
+            problems, file_errors = _csv_problems(form, exc.errors)
+            pending = bool(text) and len(text) <= MAX_CSV_BYTES
+        else:
+            accepted, pending = True, False
             draft.refresh_from_db()
     else:
-        form = SyncForm(initial={"system_id": draft.step("sync").get("system_id", "")})
+        initial = {k: saved.get(k, "") for k in ("pbx_type", "system_id")}
+        form = SyncForm(initial=initial, platform=draft.platform)
+        if pending:
+            # A file kept by "Save and return": show what still needs correcting.
+            try:
+                actions.clean_step(draft, "sync", {**saved, "csv": saved["csv"]})
+            except ValidationFailed as exc:
+                # A throwaway form: the fields on the page are shown as saved, unmarked.
+                problems, file_errors = _csv_problems(SyncForm(platform=draft.platform), exc.errors)
     rows = [] if problems else (draft.step("sync").get("rows") or [])
-    ctx = _context(
+    attention = queries.sync_attention(rows)
+    ctx = step_context(
         request,
         draft,
         "sync",
@@ -423,7 +429,10 @@ def _sync(request, draft: Onboarding):
         file_errors=file_errors,
         rows=rows[:200],
         row_count=len(rows),
+        import_count=len(rows) - len(attention),
+        attention=attention,
         accepted=accepted,
+        pending_file=pending,
     )
     return render_page(request, TEMPLATE, ctx, partial="stepform")
 
@@ -431,18 +440,32 @@ def _sync(request, draft: Onboarding):
 # ---- review and completion ---------------------------------------------------------------
 
 
+def _address(address: dict[str, Any]) -> dict[str, str]:
+    """An address with its country and province/state named in the active language."""
+    country = str(address.get("country", ""))
+    sub = str(address.get("subdivision", ""))
+    return {
+        **{k: str(address.get(k, "")) for k in ("street", "postal_code", "city")},
+        "country_name": country_name(country),
+        "subdivision_name": dict(subdivision_choices(country)).get(sub, sub),
+    }
+
+
 def _review(request, draft: Onboarding):
     cat = current()
     customer = draft.step("customer")
     pbx = draft.step("pbx")
-    pbx_names = {t["key"]: localized(t["name"]) for t in cat.pbx_types(draft.platform)}
     sync = draft.step("sync")
-    ctx = _context(
+    pbx_names = {t["key"]: localized(t["name"]) for t in cat.pbx_types(draft.platform)}
+    gateway = draft.step("gateway")
+    sync_rows = sync.get("rows") or []
+    attention = queries.sync_attention(sync_rows)
+    ctx = step_context(
         request,
         draft,
         "review",
         customer=customer,
-        country_name=_country_name(customer.get("country", "")),
+        customer_address=_address(customer),
         region_name=cat.name("regions", customer["cloud_region"])
         if customer.get("cloud_region")
         else "",
@@ -457,20 +480,18 @@ def _review(request, draft: Onboarding):
         pbx=pbx,
         pbx_type_name=pbx_names.get(pbx.get("pbx_type", ""), ""),
         connection=draft.step("connection"),
-        gateway=draft.step("gateway"),
+        gateway=gateway,
+        site_address=_address(gateway["site_address"]) if gateway.get("site_address") else None,
         sync=sync,
-        sync_rows=(sync.get("rows") or [])[:50],
-        sync_count=len(sync.get("rows") or []),
+        sync_pbx_type_name=pbx_names.get(sync.get("pbx_type", ""), ""),
+        sync_rows=sync_rows[:50],
+        sync_count=len(sync_rows),
+        sync_import_count=len(sync_rows) - len(attention),
+        attention=attention,
         missing=[STEP_LABELS[s] for s in draft.missing_steps],
         similar=queries.similar_accounts(request.actor, draft.customer_name),
     )
     return render_page(request, TEMPLATE, ctx)
-
-
-def _country_name(code: str) -> str:
-    from channeldesk.tenancy.validation import country_name
-
-    return country_name(code)
 
 
 HANDLERS = {
@@ -497,6 +518,20 @@ def complete(request, onboarding_id: str):
         _("%(name)s is onboarded and active. The admin contacts were invited by e-mail.")
         % {"name": account.name},
     )
+    draft.refresh_from_db()
+    skipped = len(draft.step("sync").get("rows") or []) - draft.extensions.count()
+    if skipped > 0:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d user of the export file already had a login and was not imported; "
+                "invite them from the users page if they should join.",
+                "%(n)d users of the export file already had a login and were not imported; "
+                "invite them from the users page if they should join.",
+                skipped,
+            )
+            % {"n": skipped},
+        )
     return redirect("accounts:detail", account_id=account.id)
 
 

@@ -32,8 +32,35 @@ POSTAL_CODE_FORMATS: dict[str, str] = {
     "AU": r"\d{4}",
 }
 
-# Countries whose subdivision (ISO 3166-2) is required on an address.
-SUBDIVISION_REQUIRED = {"US", "CA", "AU"}
+# Countries (and territories) without a postal code system: no postal code is asked for there.
+# Source: the Universal Postal Union's addressing data and Google's address metadata (no "zip"
+# element), as of 2024.
+_NO_POSTAL_CODE = (
+    "AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK KI KM "
+    "KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW"
+)
+NO_POSTAL_CODE: frozenset[str] = frozenset(_NO_POSTAL_CODE.split(" "))
+
+
+def subdivision_required(country: str) -> bool:
+    """Whether an address in `country` needs its province/state: the catalog lists those
+    countries (`addresses.subdivision_required`)."""
+    from channeldesk.catalog.catalog import current
+
+    return country in current().subdivision_required()
+
+
+def subdivision_blank(country: str) -> tuple[str, str]:
+    """The empty choice of a province/state list: it says whether the country needs one."""
+    if not country or not subdivision_choices(country):
+        return ("", "—")
+    if subdivision_required(country):
+        return ("", _("— please choose —"))
+    return ("", _("— optional —"))
+
+
+def postal_code_required(country: str) -> bool:
+    return bool(country) and country not in NO_POSTAL_CODE
 
 
 @functools.cache
@@ -97,7 +124,7 @@ def validate_address(data: dict, *, required: bool) -> list[FieldError]:
             errors.append(
                 FieldError("subdivision", _("This province/state does not belong to the country."))
             )
-    elif country in SUBDIVISION_REQUIRED and required:
+    elif required and subdivision_required(country):
         errors.append(FieldError("subdivision", _("Choose the province/state.")))
     postal = (data.get("postal_code") or "").strip().upper()
     if "postal_code" in data:
@@ -107,7 +134,7 @@ def validate_address(data: dict, *, required: bool) -> list[FieldError]:
         errors.append(
             FieldError("postal_code", _("This postal code does not match the country's format."))
         )
-    elif not postal and required:
+    elif not postal and required and postal_code_required(country):
         errors.append(FieldError("postal_code", _("Enter the postal code.")))
     return errors
 

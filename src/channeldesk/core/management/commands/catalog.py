@@ -48,7 +48,7 @@ class Command(BaseCommand):
         text = self._read(o["file"])
         try:
             if o["op"] == "check":
-                catalog.parse(text)
+                catalog.check_in_use(catalog.parse(text))
                 self.stdout.write(f"{o['file']}: valid")
                 return
             row, changed = catalog.load(text, source=str(o["file"]))
