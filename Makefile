@@ -3,6 +3,10 @@ SHELL := /bin/bash
 UV := .tools/bin/uv
 PY := .venv/bin/python
 export CHANNELDESK_DATA_DIR ?= $(CURDIR)/var
+# Compiled bytecode is cached (__pycache__, gitignored): with PYTHONDONTWRITEBYTECODE set, every
+# process of a run (test workers, the servers tests start, the benchmark's) compiled all
+# modules again, seconds each on this machine.
+unexport PYTHONDONTWRITEBYTECODE
 PYTEST_ARGS ?=
 # Browser tests need Debian's chromium; two workers fit this 2-core machine.
 XDIST ?= -n 2

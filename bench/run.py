@@ -80,6 +80,7 @@ def ensure_dataset(scale: str, *, force: bool = False, log: Callable[[str], None
         db_url, info = f"sqlite:///{db}", d / f"{label}.json"
     dataset = Dataset(label, db_url, info)
     if info.exists() and not force and (pg or Path(db_url[len("sqlite:///") :]).exists()):
+        _cli(["migrate", "-v0"], db_url)  # a dataset generated before a newer migration
         return dataset
     log(f"generating the {label} dataset ({'PostgreSQL' if pg else db_url})")
     info.unlink(missing_ok=True)
@@ -451,6 +452,66 @@ def report(results: list[dict], log) -> list[list[str]]:
     return rows
 
 
+def run_bulk(ds: Dataset, log: Callable[[str], None]) -> dict:
+    """The bulk targets on a scratch copy of the dataset (bench/imports.py)."""
+    from bench import imports
+
+    if _postgres_url():
+        log(f"[{ds.label}] bulk: measured on SQLite datasets only (a scratch copy is a file copy)")
+        return {}
+    scratch = Dataset(ds.label, imports.scratch_copy(ds.db_url, "bulk"), ds.principals_file)
+    try:
+        principals = ds.principals
+        prepared = json.loads(
+            _cli(
+                ["bench", "prepare-bulk", "--principals", str(ds.principals_file)],
+                scratch.db_url,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        with app_server(scratch):
+            token = principals["principals"]["reseller"]["token"]
+            seconds, status, n = imports.post_licenses(APP_PORT, token, prepared)
+        log(f"[{ds.label}] bulk: {n} licenses in one request: {seconds:.2f} s (HTTP {status})")
+        source = _data_dir() / f"import-{imports.IMPORT_ROWS}.csv"
+        if not source.exists():
+            imports.accounts_csv(source, imports.IMPORT_ROWS)
+        partner = principals["principals"]["reseller"]["organization_id"]
+        import_s, wall, line = imports.run_import(scratch.db_url, source, partner, ROOT)
+        log(f"[{ds.label}] bulk: {line} ({wall:.1f} s with the command's start-up)")
+        return {
+            "licenses": {"count": n, "status": status, "seconds": round(seconds, 3)},
+            "import": {"rows": imports.IMPORT_ROWS, "seconds": import_s, "wall": round(wall, 1)},
+        }
+    finally:
+        path = Path(scratch.db_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def bulk_rows(results: list[dict]) -> list[list[str]]:
+    from bench import imports
+
+    rows = []
+    for res in results:
+        bulk = res.get("bulk") or {}
+        if "licenses" in bulk:
+            lic = bulk["licenses"]
+            ok = lic["status"] == 201 and lic["count"] == imports.LICENSES
+            ok = ok and lic["seconds"] <= imports.LICENSE_SECONDS
+            verdict_text = f"{'PASS' if ok else 'FAIL'} (target ≤ {imports.LICENSE_SECONDS:.0f} s)"
+            what = f"{lic['count']} licenses, 1 request"
+            rows.append([res["label"], what, f"{lic['seconds']:.2f} s", verdict_text])
+        if "import" in bulk:
+            imp = bulk["import"]
+            ok = imp["seconds"] <= imports.IMPORT_SECONDS
+            verdict_text = f"{'PASS' if ok else 'FAIL'} (target ≤ {imports.IMPORT_SECONDS:.0f} s)"
+            what = f"import {imp['rows']} accounts"
+            rows.append([res["label"], what, f"{imp['seconds']:.1f} s", verdict_text])
+    return rows
+
+
 def main(
     *,
     scales: list[str],
@@ -458,6 +519,7 @@ def main(
     connections: int,
     only: list[str],
     baseline: bool,
+    bulk: bool = True,
     log: Callable[[str], None] = print,
 ) -> None:
     for tool in ("wrk", "taskset"):
@@ -470,7 +532,13 @@ def main(
         )
         for ds in datasets
     ]
+    if bulk:
+        for ds, res in zip(datasets, results, strict=True):
+            res["bulk"] = run_bulk(ds, log)
     rows = report(results, log)
+    extra = bulk_rows(results)
+    if extra:
+        log(table([["scale", "bulk", "time", "result"], *extra]))
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"bench-{stamp}.json"
@@ -484,6 +552,7 @@ def main(
                 "connections": connections,
                 "results": results,
                 "table": rows,
+                "bulk_table": extra,
             },
             indent=1,
         )

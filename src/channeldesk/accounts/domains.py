@@ -101,11 +101,13 @@ def domains_by_account(ids: Iterable[str]) -> dict[str, list[str]]:
     # On every account read of the API (lists and detail): compiled once per page size.
     stmt = prepared(
         ("accounts.domains", len(ids)),
-        lambda m: AccountDomain.objects.filter(
-            account_id__in=[getattr(m, f"id{i}") for i in range(len(ids))]
-        )
-        .order_by("account_id", "domain")
-        .values("account_id", "domain"),
+        lambda m: (
+            AccountDomain.objects.filter(
+                account_id__in=[getattr(m, f"id{i}") for i in range(len(ids))]
+            )
+            .order_by("account_id", "domain")
+            .values("account_id", "domain")
+        ),
     )
     for row in stmt.rows(**{f"id{i}": v for i, v in enumerate(ids)}):
         out.setdefault(row["account_id"], []).append(row["domain"])

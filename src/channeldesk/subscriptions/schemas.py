@@ -86,7 +86,8 @@ class SubscriptionList(Schema):
 class LicensesIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    user_ids: list[str] = Field(min_length=1, max_length=1000)
+    # 10,000 in one request (bulk assignment; measured in bench/, issue 8).
+    user_ids: list[str] = Field(min_length=1, max_length=10_000)
 
 
 class LicenseOut(Schema):

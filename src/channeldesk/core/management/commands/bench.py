@@ -44,11 +44,14 @@ class Command(BaseCommand):
         run.add_argument("--connections", type=int, default=32)
         run.add_argument("--only", default="", help="comma-separated endpoint names")
         run.add_argument("--no-baseline", action="store_true")
+        run.add_argument("--no-bulk", action="store_true", help="skip the bulk measurements")
         load = sub.add_parser("load")
         load.add_argument("--scale", required=True)
         load.add_argument("--out", required=True)
         queries = sub.add_parser("queries")
         queries.add_argument("--principals", required=True)
+        bulk = sub.add_parser("prepare-bulk")
+        bulk.add_argument("--principals", required=True)
 
     def handle(self, *args, **o):
         run = _bench()
@@ -61,6 +64,7 @@ class Command(BaseCommand):
                 connections=o["connections"],
                 only=[s for s in o["only"].split(",") if s],
                 baseline=not o["no_baseline"],
+                bulk=not o["no_bulk"],
                 log=self.stdout.write,
             )
         elif o["op"] == "load":
@@ -73,3 +77,8 @@ class Command(BaseCommand):
 
             principals = json.loads(Path(o["principals"]).read_text())
             self.stdout.write(json.dumps(measure(principals)))
+        elif o["op"] == "prepare-bulk":
+            from bench.imports import prepare_licenses
+
+            principals = json.loads(Path(o["principals"]).read_text())
+            self.stdout.write(json.dumps(prepare_licenses(principals)))
