@@ -325,7 +325,7 @@ def _error_page(request, sub, exc: DomainError, status: int, **extra):
             "subscriptions/detail.html",
             _detail_context(request, sub, inline_messages=True, **extra),
             partial="licenses",
-            status=200,
+            status=status,
         )
     return render_page(
         request, "subscriptions/detail.html", _detail_context(request, sub, **extra), status=status
