@@ -213,8 +213,10 @@ def test_licenses_by_csv_preview_then_all_or_nothing(world, web_as):
     assert (
         r.status_code == 200
         and "ghost@nowhere.example" in html
-        and "not users of the account" in html
+        and "is not a user of the account" in html
     )
+    # all or nothing, like the API: no Apply while an unknown address is in the list
+    assert 'name="apply"' not in html and "Preview again without these addresses" in html
     assert not License.objects.exists()
     r = c.post(
         f"/subscriptions/{sub.id}/licenses/csv",
@@ -224,6 +226,17 @@ def test_licenses_by_csv_preview_then_all_or_nothing(world, web_as):
     r = c.post(
         f"/subscriptions/{sub.id}/licenses/csv",
         {"apply": "1", "emails": "ann@kunde.example BOB@kunde.example ghost@x.example"},
+    )
+    assert r.status_code == 422 and "ghost@x.example" in r.content.decode()
+    assert "Nothing was assigned." in r.content.decode() and not License.objects.exists()
+    # "Preview again without these addresses" posts the known ones: now it can be applied
+    r = c.post(
+        f"/subscriptions/{sub.id}/licenses/csv", {"emails": "ann@kunde.example bob@kunde.example"}
+    )
+    assert r.status_code == 200 and 'name="apply"' in r.content.decode()
+    r = c.post(
+        f"/subscriptions/{sub.id}/licenses/csv",
+        {"apply": "1", "emails": "ann@kunde.example BOB@kunde.example"},
     )
     assert r.status_code == 302
     assert set(License.objects.values_list("user_id", flat=True)) == {u1.id, u2.id}

@@ -361,6 +361,10 @@ def accept_invitation(actor: Actor, invitation: PartnerInvitation) -> PartnerInv
     _close(inv, InvitationStatus.ACCEPTED, actor, now)
     if account.kind == Kind.CUSTOMER:
         Conversation.objects.get_or_create(account=account, partner=partner)
+        # Its subscriptions move with it: billed to the new partner from today on.
+        from channeldesk.subscriptions.actions import follow_partner_change
+
+        follow_partner_change(actor, account, previous, partner)
     record(
         actor,
         "invitation.accepted",
