@@ -302,9 +302,14 @@ def test_renewals_stay_out_of_the_customers_audit_log(world, api_as):
     actions.roll_forward(dt.date(2025, 3, 1))
     event = AuditEvent.objects.get(action="subscription.renewed")
     assert event.organization_id == world.a.reseller.id
+    sub.refresh_from_db()
+    assert sub.next_payment_date == dt.date(2025, 3, 31)  # the renewal did happen
+    assert event.target_id == sub.id
     body = api_as(world.members["account_admin"]).get("/audit-events").content.decode()
     assert "subscription.renewed" not in body and "2025-03-31" not in body
-    assert sub.id
+    # ... and the bill-to partner reads it in its own log
+    partner_log = api_as(world.members["partner_admin"]).get("/audit-events").content.decode()
+    assert "subscription.renewed" in partner_log and "2025-03-31" in partner_log
 
 
 def test_csv_with_more_than_a_thousand_users(world, web_as):

@@ -57,7 +57,7 @@ def update_subscription(
     if settings is not UNSET and not permissions.can_edit_product_settings(
         actor, sub.account, customer_managed=sub.customer_managed
     ):
-        raise Forbidden(_("Your partner manages this product's settings."))
+        raise Forbidden(_("Your partner manages this product’s settings."))
     sub = locked(sub)
     require_match(if_match, sub.etag)
     if quantity is not None:

@@ -205,7 +205,7 @@ def subscription_settings(request, subscription_id: str):
     if not permissions.can_edit_product_settings(
         actor, sub.account, customer_managed=sub.customer_managed
     ):
-        raise Forbidden(_("Your partner manages this product's settings."))
+        raise Forbidden(_("Your partner manages this product’s settings."))
     form = ProductSettingsForm(setting_defs(sub.product), request.POST)
     if form.is_valid():
         try:
