@@ -95,8 +95,10 @@ class LicenseCsvForm(forms.Form):
 class ProductSettingsForm(forms.Form):
     """The product's settings as the catalog defines them (one typed field per setting)."""
 
+    prefix = "settings"
+
     def __init__(self, defs: list[dict], *args, **kwargs):
-        super().__init__(*args, prefix="settings", **kwargs)
+        super().__init__(*args, **kwargs)
         for d in defs:
             label = localized(d["name"])
             kind = d["type"]

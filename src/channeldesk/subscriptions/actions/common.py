@@ -126,7 +126,8 @@ def tell_customer(sub: Subscription, event: str, *, exclude: User | None = None)
     admins = customer_admins(account, exclude=exclude)
     if not admins:
         return
-    partner_name = account.parent.name if account.parent_id else ""
+    parent = account.parent
+    partner_name = parent.name if parent is not None else ""
     link = f"/subscriptions/{sub.id}/"
     for user in admins:
         language = language_for(user, account)

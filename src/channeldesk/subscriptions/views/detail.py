@@ -241,30 +241,31 @@ def subscription_auto_renew(request, subscription_id: str):
     return redirect("subscriptions:detail", subscription_id=sub.id)
 
 
-@require_POST
-@actor_required
-def subscription_suspend(request, subscription_id: str):
+def _status_change(request, subscription_id: str, change, done: str):
     actor = request.actor
     sub = queries.get_subscription(actor, subscription_id)
     try:
-        actions.suspend_subscription(actor, sub)
+        change(actor, sub)
     except DomainError as exc:
         return error_page(request, sub, exc, exc.status)
-    messages.success(request, _("Subscription suspended."))
+    messages.success(request, done)
     return redirect("subscriptions:detail", subscription_id=sub.id)
+
+
+@require_POST
+@actor_required
+def subscription_suspend(request, subscription_id: str):
+    return _status_change(
+        request, subscription_id, actions.suspend_subscription, _("Subscription suspended.")
+    )
 
 
 @require_POST
 @actor_required
 def subscription_reactivate(request, subscription_id: str):
-    actor = request.actor
-    sub = queries.get_subscription(actor, subscription_id)
-    try:
-        actions.reactivate_subscription(actor, sub)
-    except DomainError as exc:
-        return error_page(request, sub, exc, exc.status)
-    messages.success(request, _("Subscription reactivated."))
-    return redirect("subscriptions:detail", subscription_id=sub.id)
+    return _status_change(
+        request, subscription_id, actions.reactivate_subscription, _("Subscription reactivated.")
+    )
 
 
 @require_POST

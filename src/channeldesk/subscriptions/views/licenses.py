@@ -66,23 +66,23 @@ def license_csv(request, subscription_id: str):
         # Every previewed address comes back as text (not one field per user: thousands of
         # fields would exceed the request limits); the check is made again on them.
         text = (request.POST.get("emails") or "")[: MAX_CSV_BYTES * 2]
-        preview = queries.preview_csv(actor, sub, text)
+        checked = queries.preview_csv(actor, sub, text)
         try:
-            if preview["unknown"]:
+            if checked["unknown"]:
                 raise ValidationFailed(
                     ngettext(
                         "%(n)s address is not a user of the account (%(emails)s). "
                         "Nothing was assigned.",
                         "%(n)s addresses are not users of the account (%(emails)s). "
                         "Nothing was assigned.",
-                        len(preview["unknown"]),
+                        len(checked["unknown"]),
                     )
                     % {
-                        "n": len(preview["unknown"]),
-                        "emails": ", ".join(preview["unknown"][:10]),
+                        "n": len(checked["unknown"]),
+                        "emails": ", ".join(checked["unknown"][:10]),
                     }
                 )
-            ids = [u.id for u in preview["assign"]]
+            ids = [u.id for u in checked["assign"]]
             if not ids:
                 raise ValidationFailed.field("user_ids", _("No known users to assign."))
             created = actions.assign_licenses(actor, sub, ids)
@@ -91,7 +91,7 @@ def license_csv(request, subscription_id: str):
         messages.success(request, _("%(n)s licenses assigned.") % {"n": len(created)})
         return redirect("subscriptions:detail", subscription_id=sub.id)
     form = LicenseCsvForm(request.POST, request.FILES)
-    preview = None
+    preview: dict | None = None
     if form.is_valid():
         try:
             text = _csv_text(form)
