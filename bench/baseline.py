@@ -391,11 +391,15 @@ def partner_search(environ, qs):
 
 
 _products = {p["key"]: p["name"]["en"] for p in _catalog["products"]}
+_setting_defaults = {
+    p["key"]: [(d["key"], d["default"]) for d in p.get("settings", [])]
+    for p in _catalog["products"]
+}
 SUBSCRIPTION_STATUSES = ("active", "suspended", "cancelled")
 SUBSCRIPTION_COLS = (
     "s.id, s.product, s.quantity, s.assigned, s.status, s.start_date, s.billing_period, "
     "s.next_payment_date, s.unit_price, s.currency, s.auto_renew, s.cancel_at_term_end, "
-    "s.customer_managed, s.version, o.id, o.name"
+    "s.customer_managed, s.version, o.id, o.name, s.settings"
 )
 SUBSCRIPTION_FROM = (
     " FROM subscriptions_subscription s JOIN tenancy_organization o ON s.account_id = o.id"
@@ -405,6 +409,12 @@ SUBSCRIPTION_FROM = (
 
 def money(v) -> Decimal:
     return Decimal(str(v)).quantize(Decimal("0.01"))
+
+
+def product_settings(product: str, stored) -> dict:
+    """The catalog's settings of the product: the stored value, else the default."""
+    values = orjson.loads(stored) if isinstance(stored, str | bytes) else (stored or {})
+    return {k: values.get(k, default) for k, default in _setting_defaults.get(product, [])}
 
 
 def subscription_dict(r: tuple, billing: bool) -> dict:
@@ -421,6 +431,7 @@ def subscription_dict(r: tuple, billing: bool) -> dict:
         "auto_renew": bool(r[10]),
         "cancel_at_term_end": bool(r[11]),
         "customer_managed": bool(r[12]),
+        "settings": product_settings(r[1], r[16]),
         "etag": f'"{r[0]}-{r[13]}"',
     }
     if billing:

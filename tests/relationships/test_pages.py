@@ -88,6 +88,8 @@ def test_requests_page_tabs_and_german_labels(world, web_as):
 def test_reseller_pages_invite_an_account_by_id_and_ask_a_distributor(world, web_as):
     p = web_as(world.members["b_partner_admin"])
     page = p.get("/partner/define").content.decode()
+    # one Define partner form (seed 003): the reseller ticks "Become a reseller of this dealer"
+    assert "<h1>Define partner</h1>" in page and 'name="become_reseller"' in page
     assert "Become a reseller of this dealer" in page and 'name="account_id"' in page
     r = p.post("/partner/define", {"account_id": "0" * 26})
     assert r.status_code == 422 and "No customer account with this ID." in r.content.decode()
@@ -101,8 +103,11 @@ def test_reseller_pages_invite_an_account_by_id_and_ask_a_distributor(world, web
     c.post(f"/notifications/requests/{inv.id}/decline")
     inv.refresh_from_db()
     assert inv.status == "declined"
-    # the reseller asks a distributor to take it on
+    # the reseller asks a distributor to take it on: without the tick it is told what to do
     r = p.post("/partner/define", {"partner_id": world.a.distributor.id})
+    assert r.status_code == 422 and "tick “Become a reseller of this dealer”" in r.content.decode()
+    assert not PartnerInvitation.objects.filter(account=world.b.reseller).exists()
+    r = p.post("/partner/define", {"partner_id": world.a.distributor.id, "become_reseller": "1"})
     assert r.status_code == 302
     ask = PartnerInvitation.objects.get(account=world.b.reseller, status="pending")
     assert ask.direction == "reseller_to_distributor"

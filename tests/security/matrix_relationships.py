@@ -17,6 +17,7 @@ from tests.security.matrix import (
     OP_ADMIN,
     OPERATOR,
     PARTNERS,
+    REACH,
     Entry,
     grant,
     merge,
@@ -92,12 +93,20 @@ def _partner_body(world, target, principal):
     return {"partner_id": (world.b.distributor if kind == "reseller" else world.b.reseller).id}
 
 
+def _define_body(world, target, principal):
+    return {**_partner_body(world, target, principal), "become_reseller": "1"}
+
+
 ISSUERS = RESELLER_PEOPLE | CUSTOMER_ADMIN
 RESPONDERS = RESELLER_PEOPLE | DISTRIBUTOR_PEOPLE | CUSTOMER_ADMIN
 # Operator admins may call the collection POST; it answers 422 (no partner for an operator).
 SENDERS = ISSUERS | DISTRIBUTOR_PEOPLE | OP_ADMIN
 THREAD_PEOPLE = merge(grant(CUSTOMER_ADMIN, {"own"}), grant(RESELLER_PEOPLE, {"child"}))
 THREAD_READERS = merge(THREAD_PEOPLE, grant(OPERATOR, ANY))
+# The partner history: whoever reads the account's relationships, within reach only.
+HISTORY_READERS = merge(
+    grant(OPERATOR, ANY), grant(PARTNERS, REACH), grant(CUSTOMER_ADMIN, {"own"})
+)
 
 ENTRIES: list[Entry] = [
     Entry(
@@ -164,13 +173,20 @@ ENTRIES: list[Entry] = [
         target="customer",
         build=conv_path(f"{API}/conversations/{{id}}/messages", {"text": "Hello"}),
     ),
+    Entry(
+        "GET",
+        f"{API}/accounts/{{account_id}}/partner-links",
+        HISTORY_READERS,
+        target="customer",
+        build=lambda w, t, p: (f"{API}/accounts/{t.id}/partner-links", {}),
+    ),
     # ---- pages ----
     Entry("GET", "relationships:define", grant(ISSUERS), build=path("/partner/define")),
     Entry(
         "POST",
         "relationships:define",
         grant(ISSUERS),
-        build=with_body(path("/partner/define"), _partner_body),
+        build=with_body(path("/partner/define"), _define_body),
     ),
     Entry("GET", "relationships:search", grant(ISSUERS), build=path("/partner/search?q=re")),
     Entry("GET", "relationships:requests", grant(VIEWERS), build=path("/notifications/requests/")),
@@ -230,5 +246,19 @@ ENTRIES: list[Entry] = [
         THREAD_PEOPLE,
         target="customer",
         build=conv_path("/conversations/{id}/", {"text": "Hello"}),
+    ),
+    Entry(
+        "POST",
+        "relationships:read",
+        THREAD_READERS,
+        target="customer",
+        build=conv_path("/conversations/{id}/read"),
+    ),
+    Entry(
+        "GET",
+        "relationships:history",
+        HISTORY_READERS,
+        target="customer",
+        build=lambda w, t, p: (f"/accounts/{t.id}/partner-history", {}),
     ),
 ]

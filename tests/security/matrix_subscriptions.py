@@ -10,6 +10,7 @@ from tests import factories
 from tests.security.matrix import (
     ANY,
     API,
+    EVERYONE,
     OP_ADMIN,
     OPERATOR,
     PARTNER_ADMINS,
@@ -27,6 +28,9 @@ ASSIGN = merge(
     grant(OP_ADMIN, ANY), grant(PARTNERS, {"child"}), grant(CUSTOMER_LICENSE_ADMINS, {"own"})
 )
 LIST = grant(OPERATOR | PARTNERS | CUSTOMER_LICENSE_ADMINS)
+# The product's settings: the partner side; the customer's admins only on a subscription it
+# manages itself (the builder makes a customer-managed one).
+SETTINGS = ASSIGN
 CREATE = grant(OP_ADMIN | {"partner_admin"})  # distributors do not own customers
 
 
@@ -34,6 +38,16 @@ def _sub(target):
     from tests.subscriptions.factories import subscription
 
     return subscription(target, quantity=5)
+
+
+def managed_sub_path(template: str, body=None):
+    def build(world, target, principal):
+        from tests.subscriptions.factories import subscription
+
+        sub = subscription(target, quantity=5, customer_managed=True)
+        return template.format(id=sub.id), (body or {})
+
+    return build
 
 
 def sub_path(template: str, body=None):
@@ -153,8 +167,33 @@ ENTRIES = [
         target="customer",
         build=licensed_build(f"{API}/subscriptions/{{id}}/licenses/{{uid}}"),
     ),
+    Entry(
+        "GET",
+        f"{API}/me/licenses",
+        grant(EVERYONE),
+        build=fixed(f"{API}/me/licenses"),
+        note="the caller's own licenses; none for partners and operators",
+    ),
     # pages
     Entry("GET", "subscriptions:list", LIST, build=fixed("/subscriptions/")),
+    Entry("GET", "subscriptions:my_licenses", grant(EVERYONE), build=fixed("/licenses/")),
+    Entry(
+        "GET",
+        "subscriptions:account_licenses",
+        VIEW,
+        target="customer",
+        build=lambda w, t, p: (f"/accounts/{t.id}/licenses", {}),
+        note="who holds which license: those who see the account's users",
+    ),
+    Entry(
+        "POST",
+        "subscriptions:settings",
+        SETTINGS,
+        target="customer",
+        build=managed_sub_path(
+            "/subscriptions/{id}/settings", {"settings-signature_template": "modern"}
+        ),
+    ),
     Entry("GET", "subscriptions:export", LIST, build=fixed("/subscriptions/export.csv")),
     Entry("GET", "subscriptions:create", CREATE, build=fixed("/subscriptions/new")),
     Entry(

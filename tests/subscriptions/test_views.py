@@ -213,8 +213,10 @@ def test_licenses_by_csv_preview_then_all_or_nothing(world, web_as):
     assert (
         r.status_code == 200
         and "ghost@nowhere.example" in html
-        and "not users of the account" in html
+        and "is not a user of the account" in html
     )
+    # all or nothing, like the API: no Apply while an unknown address is in the list
+    assert 'name="apply"' not in html and "Preview again without these addresses" in html
     assert not License.objects.exists()
     r = c.post(
         f"/subscriptions/{sub.id}/licenses/csv",
@@ -224,6 +226,17 @@ def test_licenses_by_csv_preview_then_all_or_nothing(world, web_as):
     r = c.post(
         f"/subscriptions/{sub.id}/licenses/csv",
         {"apply": "1", "emails": "ann@kunde.example BOB@kunde.example ghost@x.example"},
+    )
+    assert r.status_code == 422 and "ghost@x.example" in r.content.decode()
+    assert "Nothing was assigned." in r.content.decode() and not License.objects.exists()
+    # "Preview again without these addresses" posts the known ones: now it can be applied
+    r = c.post(
+        f"/subscriptions/{sub.id}/licenses/csv", {"emails": "ann@kunde.example bob@kunde.example"}
+    )
+    assert r.status_code == 200 and 'name="apply"' in r.content.decode()
+    r = c.post(
+        f"/subscriptions/{sub.id}/licenses/csv",
+        {"apply": "1", "emails": "ann@kunde.example BOB@kunde.example"},
     )
     assert r.status_code == 302
     assert set(License.objects.values_list("user_id", flat=True)) == {u1.id, u2.id}
@@ -289,9 +302,14 @@ def test_renewals_stay_out_of_the_customers_audit_log(world, api_as):
     actions.roll_forward(dt.date(2025, 3, 1))
     event = AuditEvent.objects.get(action="subscription.renewed")
     assert event.organization_id == world.a.reseller.id
+    sub.refresh_from_db()
+    assert sub.next_payment_date == dt.date(2025, 3, 31)  # the renewal did happen
+    assert event.target_id == sub.id
     body = api_as(world.members["account_admin"]).get("/audit-events").content.decode()
     assert "subscription.renewed" not in body and "2025-03-31" not in body
-    assert sub.id
+    # ... and the bill-to partner reads it in its own log
+    partner_log = api_as(world.members["partner_admin"]).get("/audit-events").content.decode()
+    assert "subscription.renewed" in partner_log and "2025-03-31" in partner_log
 
 
 def test_csv_with_more_than_a_thousand_users(world, web_as):

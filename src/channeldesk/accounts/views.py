@@ -27,7 +27,7 @@ from channeldesk.core.errors import DomainError
 from channeldesk.core.htmx import is_htmx, render_page
 from channeldesk.core.pagination import Page, keyset
 from channeldesk.core.web import actor_required, form_errors
-from channeldesk.tenancy import permissions, reach
+from channeldesk.tenancy import permissions
 from channeldesk.tenancy.roles import Status
 from channeldesk.tenancy.validation import country_name, subdivision_blank, subdivision_choices
 
@@ -115,7 +115,6 @@ def dashboard(request):
             "accounts/dashboard_customer.html",
             {
                 "account": account,
-                "partner": reach.partner_of(actor),
                 "region_name": current().name("regions", account.cloud_region),
                 "panels": panels.render_slot("customer_dashboard", request, account),
             },

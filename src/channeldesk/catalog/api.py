@@ -17,6 +17,15 @@ def _named(entries, **extra_fields):
     ]
 
 
+def setting_out(d: dict) -> dict:
+    """A product setting's definition (values are PATCHed on /subscriptions/{id})."""
+    out = {k: v for k, v in d.items() if k not in ("name", "choices")}
+    out["name"] = localized(d["name"])
+    if "choices" in d:
+        out["choices"] = _named(d["choices"])
+    return out
+
+
 def product_out(p: dict, *, with_prices: bool) -> dict:
     out = {
         "key": p["key"],
@@ -25,6 +34,7 @@ def product_out(p: dict, *, with_prices: bool) -> dict:
         "unit": p.get("unit", "user"),
         "billing_period": p["billing_period"],
         "self_service": bool(p.get("self_service")),
+        "settings": [setting_out(d) for d in p.get("settings", [])],
     }
     if with_prices:
         out["unit_price"] = {"amount": str(p["unit_price"]), "currency": p["currency"]}

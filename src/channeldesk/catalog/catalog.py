@@ -250,7 +250,49 @@ def validate(doc: Any) -> dict[str, Any]:
             ) from None
         if not isinstance(p.get("currency"), str) or len(p["currency"]) != 3:
             raise CatalogError(f"products.{p['key']}: currency must be an ISO 4217 code")
+        _check_settings(f"products.{p['key']}.settings", p.get("settings", []))
     return doc
+
+
+SETTING_TYPES = ("bool", "text", "choice", "integer")
+
+
+def _check_settings(where: str, settings: Any) -> None:
+    """A product's settings (what the customer or its partner configures, seed 004): typed,
+    named in every required language, each with a default that is itself valid."""
+    if not isinstance(settings, list):
+        raise CatalogError(f"{where} must be a list")
+    _check_entries(where, settings)
+    for s in settings:
+        at, kind, default = f"{where}.{s['key']}", s.get("type"), s.get("default")
+        if kind not in SETTING_TYPES:
+            raise CatalogError(f"{at}: type must be one of {', '.join(SETTING_TYPES)}")
+        if kind == "bool" and not isinstance(default, bool):
+            raise CatalogError(f"{at}: default must be true or false")
+        if kind == "text":
+            limit = s.get("max_length", 200)
+            if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 5000:
+                raise CatalogError(f"{at}: max_length must be a number from 1 to 5000")
+            if not isinstance(default, str) or len(default) > limit:
+                raise CatalogError(f"{at}: default must be a text of at most {limit} characters")
+        if kind == "choice":
+            choices = s.get("choices")
+            if not isinstance(choices, list) or not choices:
+                raise CatalogError(f"{at}: a choice needs choices")
+            _check_entries(f"{at}.choices", choices)
+            if default not in [c["key"] for c in choices]:
+                raise CatalogError(f"{at}: default must be one of its choices")
+        if kind == "integer":
+            low, high = s.get("min"), s.get("max")
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)):
+                raise CatalogError(f"{at}: an integer needs whole-number min and max")
+            if (
+                low > high
+                or isinstance(default, bool)
+                or not isinstance(default, int)
+                or not low <= default <= high
+            ):
+                raise CatalogError(f"{at}: default must lie between min and max")
 
 
 def parse(text: str) -> dict[str, Any]:

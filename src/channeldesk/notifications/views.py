@@ -3,13 +3,14 @@ from __future__ import annotations
 import re
 
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from channeldesk.core.errors import DomainError
 from channeldesk.core.pagination import keyset
 from channeldesk.core.web import actor_required
-from channeldesk.notifications import actions, queries
-from channeldesk.notifications.models import OutboxEmail
+from channeldesk.notifications import actions, queries, tabs
+from channeldesk.notifications.models import Notification, OutboxEmail
 from channeldesk.tenancy import permissions, reach
 
 SECRET_LINK = re.compile(r"([?&]token=)[A-Za-z0-9_\-]+")
@@ -24,8 +25,25 @@ def notification_list(request):
     except DomainError:
         page = keyset(qs, order=["-id"], limit=50)
     return render(
-        request, "notifications/list.html", {"page": page, "tab": request.GET.get("tab", "all")}
+        request,
+        "notifications/list.html",
+        {"page": page, "tabs": tabs.for_actor(request.actor, "all")},
     )
+
+
+@require_POST
+@actor_required
+def open_notification(request, notification_id: str):
+    """Open a notification: it is read from now on, and the browser goes where it points
+    (a POST, so no GET ever changes state). Links are the app's own paths; anything else
+    leads back to the list."""
+    actor = request.actor
+    n = reach.get_visible(actor, Notification, notification_id, qs=queries.notifications(actor))
+    actions.mark_read(Notification.objects.filter(id=n.id))
+    link = n.link or ""
+    if link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
+        return redirect(link)
+    return redirect("notifications:list")
 
 
 @require_POST

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +30,7 @@ from channeldesk.relationships.models import (
     PartnerInvitation,
     PartnerLink,
 )
+from channeldesk.relationships.queries import unread_filter
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actions import move_organization
 from channeldesk.tenancy.actor import Actor
@@ -361,6 +361,10 @@ def accept_invitation(actor: Actor, invitation: PartnerInvitation) -> PartnerInv
     _close(inv, InvitationStatus.ACCEPTED, actor, now)
     if account.kind == Kind.CUSTOMER:
         Conversation.objects.get_or_create(account=account, partner=partner)
+        # Its subscriptions move with it: billed to the new partner from today on.
+        from channeldesk.subscriptions.actions import follow_partner_change
+
+        follow_partner_change(actor, account, previous, partner)
     record(
         actor,
         "invitation.accepted",
@@ -535,5 +539,16 @@ def post_message(actor: Actor, conversation: Conversation, text: str) -> Message
     return message
 
 
-def unread_filter(conversation: Conversation) -> Q:
-    return Q(kind="conversation.message_posted", link=f"/conversations/{conversation.id}/")
+@transaction.atomic
+def mark_thread_read(actor: Actor, conversation: Conversation) -> int:
+    """Opening a thread reads it: the actor's notifications of its messages stop counting as
+    unread. Only the actor's own notifications change (no audit event: reading is nobody
+    else's business, like marking a notification read)."""
+    if actor.user is None:
+        return 0
+    return Notification.objects.filter(
+        unread_filter(conversation),
+        user=actor.user,
+        organization=actor.organization,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())

@@ -17,6 +17,7 @@ from channeldesk.relationships.schemas import (
     MessageIn,
     MessageList,
     MessageOut,
+    PartnerLinkList,
 )
 from channeldesk.tenancy import reach
 
@@ -104,3 +105,13 @@ def message_list(request, conversation_id: str, limit: int = 50, cursor: str | N
 def message_post(request, conversation_id: str, payload: MessageIn):
     conv = queries.conversation(request.auth, conversation_id)
     return 201, actions.post_message(request.auth, conv, payload.text)
+
+
+@router.get("/accounts/{account_id}/partner-links", response=PartnerLinkList)
+def partner_links(request, account_id: str, limit: int = 50, cursor: str | None = None):
+    """The account's partner history, newest first. Within reach only: a partner that lost the
+    account gets 404 like for anything else of it."""
+    account = queries.history_account(request.auth, account_id)
+    qs = queries.partner_history(request.auth, account).select_related("account")
+    page = keyset(qs, order=["-id"], limit=limit, cursor=cursor)
+    return {"items": page.items, "next_cursor": page.next_cursor}

@@ -37,3 +37,14 @@ class RelationshipsConfig(AppConfig):
             order=90,
         )
         navigation.register("relationships:requests", _("Requests"), "invitation.view")
+        from channeldesk.notifications import tabs
+
+        for key, label in (("received", _("Received requests")), ("issued", _("Issued requests"))):
+            tabs.register(
+                key,
+                label,
+                "relationships:requests",
+                query=f"tab={key}",
+                action="invitation.view",
+                count=views.pending_count(key),
+            )

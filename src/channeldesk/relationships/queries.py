@@ -87,8 +87,23 @@ def links(actor: Actor, account: Organization) -> QuerySet[PartnerLink]:
     return (
         reach.visible(actor, PartnerLink)
         .filter(account=account)
-        .select_related("partner", "previous_partner", "started_by")
+        .select_related("partner", "previous_partner", "invitation__issuer")
     )
+
+
+def history_account(actor: Actor, account_id: Any) -> Organization:
+    """The account (or reseller) whose partner history is asked for: in reach (a partner that
+    lost the account gets 404 like for anything else), and a relationship reader."""
+    account = reach.organization_in_reach(actor, account_id, kinds=(Kind.CUSTOMER, Kind.RESELLER))
+    permissions.require(actor, "invitation.view", account)
+    return account
+
+
+def partner_history(actor: Actor, account: Organization) -> QuerySet[PartnerLink]:
+    """Every partner link of `account`, newest first: previous partner, new partner, the
+    organization that asked for the change, when it started and ended."""
+    permissions.require(actor, "invitation.view", account)
+    return links(actor, account)
 
 
 # ---- conversations -------------------------------------------------------------------------
@@ -126,3 +141,15 @@ def messages(actor: Actor, conv: Conversation) -> QuerySet[Message]:
         .filter(conversation=conv)
         .select_related("author", "author_organization")
     )
+
+
+def unread_in_thread(actor: Actor, conv: Conversation) -> int:
+    """The actor's unread notifications of this thread's messages."""
+    from channeldesk.notifications.queries import notifications
+
+    return notifications(actor).filter(unread_filter(conv), read_at__isnull=True).count()
+
+
+def unread_filter(conversation: Conversation) -> Q:
+    """The notifications a message of this thread raised."""
+    return Q(kind="conversation.message_posted", link=f"/conversations/{conversation.id}/")

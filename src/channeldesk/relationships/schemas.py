@@ -86,3 +86,26 @@ class MessageOut(Schema):
 class MessageList(Schema):
     items: list[MessageOut]
     next_cursor: str | None
+
+
+class PartnerLinkOut(Schema):
+    """One partner change of an account: from `previous_partner` to `partner`, asked for by
+    `initiated_by` (the organization that sent the request; none for links made by the
+    operator), in force from `started_at` until `ended_at`."""
+
+    id: str
+    account: OrgRef
+    previous_partner: OrgRef | None
+    partner: OrgRef
+    initiated_by: OrgRef | None
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_initiated_by(obj):
+        return obj.invitation.issuer if obj.invitation_id else None
+
+
+class PartnerLinkList(Schema):
+    items: list[PartnerLinkOut]
+    next_cursor: str | None

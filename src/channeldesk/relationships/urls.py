@@ -12,6 +12,8 @@ patterns = [
     path("notifications/requests/<str:invitation_id>/decline", views.decline, name="decline"),
     path("conversations/contact", views.contact, name="contact"),
     path("conversations/<str:conversation_id>/", views.conversation, name="conversation"),
+    path("conversations/<str:conversation_id>/read", views.read_thread, name="read"),
+    path("accounts/<str:account_id>/partner-history", views.history, name="history"),
 ]
 
 urlpatterns = [path("", include((patterns, "relationships")))]

@@ -21,6 +21,7 @@ from channeldesk.subscriptions.schemas import (
     LicenseList,
     LicenseOut,
     LicensesIn,
+    MyLicenseList,
     SubscriptionIn,
     SubscriptionList,
     SubscriptionOut,
@@ -121,8 +122,15 @@ def subscription_patch(
     sub = queries.get_subscription(request.auth, subscription_id)
     check_if_match(request, sub.etag)
     data = payload.dict(exclude_unset=True)
+    if "settings" in data and data["settings"] is None:
+        raise ValidationFailed.field("settings", "Give the settings to change.")
     sub = actions.update_subscription(
-        request.auth, sub, quantity=data.get("quantity"), auto_renew=data.get("auto_renew")
+        request.auth,
+        sub,
+        quantity=data.get("quantity"),
+        auto_renew=data.get("auto_renew"),
+        if_match=request.headers.get("If-Match"),
+        **({"settings": data["settings"]} if "settings" in data else {}),
     )
     response["ETag"] = sub.etag
     return queries.subscription_out(sub, request.auth)
@@ -180,3 +188,13 @@ def license_unassign(request, subscription_id: str, user_id: str):
     sub = queries.get_subscription(request.auth, subscription_id)
     actions.unassign_license(request.auth, sub, user_id)
     return 204, None
+
+
+@router.get("/me/licenses", response=MyLicenseList)
+def my_licenses(request, limit: int = 50, cursor: str | None = None):
+    """The caller's own licenses in the organization it acts for (members included)."""
+    page = keyset(queries.my_licenses(request.auth), order=["id"], limit=limit, cursor=cursor)
+    return {
+        "items": [queries.my_license_out(lic) for lic in page.items],
+        "next_cursor": page.next_cursor,
+    }

@@ -16,6 +16,10 @@ class SubscriptionsConfig(AppConfig):
         sources.register("subscriptions.wholesale", billing.wholesale_drafts)
         jobs.register("subscriptions.roll_forward", dt.timedelta(hours=1), actions.roll_forward)
         navigation.register("subscriptions:list", _("Subscriptions"), "subscription.view")
+        # Members have no subscriptions list; their own licenses are a page of their own.
+        navigation.register(
+            "subscriptions:my_licenses", _("Your licenses"), "license.view", ("customer",)
+        )
         panels.register(
             "account_page", "subscriptions/panel_account.html", views.account_panel, order=40
         )

@@ -1,15 +1,21 @@
 """The wholesale billing source: one invoice per partner and month, issued by the operator,
-with one line per subscription whose payment falls due in that month (billed in advance)."""
+with one line per subscription whose payment falls due in that month (billed in advance).
+
+The partner billed is the account's partner on the due date: after a partner change
+(relationships' partner links) payments due from the switch date go to the new partner, those
+due before it to the previous one, whenever the billing run runs."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from channeldesk.billing.sources import InvoiceDraft, LineDraft
 from channeldesk.core.errors import ValidationFailed
+from channeldesk.relationships.models import PartnerLink
 from channeldesk.subscriptions import dates
 from channeldesk.subscriptions.catalog_products import product_name
 from channeldesk.subscriptions.models import Subscription
@@ -36,6 +42,21 @@ def due_in(sub: Subscription, first: dt.date, last: dt.date) -> dt.date | None:
     return day if first <= day <= last else None
 
 
+def partner_on(account: Organization, day: dt.date) -> Organization | None:
+    """The account's partner on `day`: the partner link in force then (a link starts on its
+    switch date), before the first link its previous partner, without links the parent."""
+    links = list(account.partner_links.all())
+    if not links:
+        return account.parent
+    current = None
+    for link in links:
+        if timezone.localdate(link.started_at) <= day:
+            current = link
+    if current is None:
+        return links[0].previous_partner
+    return current.partner
+
+
 def wholesale_drafts(period: str) -> list[InvoiceDraft]:
     first, last = _month(period)
     operator = Organization.objects.filter(kind=Kind.OPERATOR).first()
@@ -48,6 +69,14 @@ def wholesale_drafts(period: str) -> list[InvoiceDraft]:
             | Q(status=Subscription.Status.CANCELLED, cancelled_at__date__gte=first)
         )
         .select_related("account__parent")
+        .prefetch_related(
+            Prefetch(
+                "account__partner_links",
+                queryset=PartnerLink.objects.select_related("partner", "previous_partner").order_by(
+                    "started_at", "id"
+                ),
+            )
+        )
         .order_by("id")
     )
     drafts: dict[tuple[str, str], InvoiceDraft] = {}
@@ -57,7 +86,7 @@ def wholesale_drafts(period: str) -> list[InvoiceDraft]:
             continue
         if sub.cancelled_at is not None and sub.cancelled_at.date() <= due:
             continue
-        parent = sub.account.parent
+        parent = partner_on(sub.account, due)
         bill_to = (
             parent
             if parent is not None and parent.kind in (Kind.DISTRIBUTOR, Kind.RESELLER)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from channeldesk.catalog.catalog import localized
 from channeldesk.subscriptions.actions import MAX_QUANTITY
 from channeldesk.subscriptions.catalog_products import product_choices, products
 from channeldesk.tenancy.validation import country_choices
@@ -36,6 +37,15 @@ class SubscriptionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].choices = [("", "—"), *product_choices()]
+        # Choosing a product shows "Let the customer manage it" only where it is offered.
+        self.fields["product"].widget.attrs.update(
+            {
+                "hx-get": "/subscriptions/new",
+                "hx-trigger": "change",
+                "hx-target": "#self-service",
+                "hx-swap": "outerHTML",
+            }
+        )
         self.fields["customer_country"].choices = [("", "—"), *country_choices()]
         names = ", ".join(label for key, label in product_choices() if _self_service(key))
         self.fields["customer_managed"].help_text = _(
@@ -80,3 +90,33 @@ class LicenseCsvForm(forms.Form):
         max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class ProductSettingsForm(forms.Form):
+    """The product's settings as the catalog defines them (one typed field per setting)."""
+
+    prefix = "settings"
+
+    def __init__(self, defs: list[dict], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for d in defs:
+            label = localized(d["name"])
+            kind = d["type"]
+            field: forms.Field
+            if kind == "bool":
+                field = forms.BooleanField(label=label, required=False)
+            elif kind == "integer":
+                field = forms.IntegerField(label=label, min_value=d["min"], max_value=d["max"])
+            elif kind == "choice":
+                field = forms.ChoiceField(
+                    label=label, choices=[(c["key"], localized(c["name"])) for c in d["choices"]]
+                )
+            else:
+                limit = d.get("max_length", 200)
+                field = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=limit,
+                    widget=forms.Textarea(attrs={"rows": 3}) if limit > 200 else None,
+                )
+            self.fields[d["key"]] = field

@@ -46,6 +46,9 @@ class Subscription(models.Model):
     customer_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The product's settings (catalog `settings:`) that were set; the others take the
+    # catalog's default (catalog_products.effective_settings).
+    settings = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

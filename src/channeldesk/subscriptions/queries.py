@@ -5,23 +5,41 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from channeldesk.core.errors import Forbidden
 from channeldesk.core.pagination import clamp_limit, decode_cursor, keyset_queryset, page_of
 from channeldesk.core.statements import Marks, prepared
 from channeldesk.identity.models import User
-from channeldesk.subscriptions.catalog_products import product_name
+from channeldesk.subscriptions.catalog_products import (
+    effective_settings,
+    product_choices,
+    product_name,
+)
 from channeldesk.subscriptions.models import License, Subscription
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.actor import Actor
-from channeldesk.tenancy.models import Membership, search_key
+from channeldesk.tenancy.models import Membership, Organization, search_key
+from channeldesk.tenancy.roles import Kind
 
 # column -> ORM field used for sorting (keyset: the id breaks ties)
 SORTS = {
     "customer": "account__name_key",
-    "product": "product",
+    # the product's name in the reader's language (with_sort_keys), not its key
+    "product": "product_sort",
     "quantity": "quantity",
     "assigned": "assigned",
     "status": "status",
@@ -84,6 +102,21 @@ def ordering(actor: Actor, sort: str | None) -> tuple[str, list[str]]:
     return sort, ([f"-{field}", "-id"] if desc else [field, "id"])
 
 
+def with_sort_keys(qs: QuerySet[Subscription], order: list[str]) -> QuerySet[Subscription]:
+    """Add the computed sort keys `order` uses: `product_sort` is the product's name in the
+    current language (a CASE over the catalog's few products; unknown keys sort by key)."""
+    if not any(o.lstrip("-") == "product_sort" for o in order):
+        return qs
+    names = product_choices()
+    return qs.annotate(
+        product_sort=Case(
+            *[When(product=key, then=Value(name)) for key, name in names],
+            default=F("product"),
+            output_field=CharField(),
+        )
+    )
+
+
 def get_subscription(actor: Actor, subscription_id: str) -> Subscription:
     qs = reach.visible(actor, Subscription).select_related("account")
     sub = reach.get_visible(actor, Subscription, subscription_id, qs=qs)
@@ -142,6 +175,7 @@ def subscription_out(sub: Subscription, actor: Actor) -> dict[str, Any]:
         "auto_renew": sub.auto_renew,
         "cancel_at_term_end": sub.cancel_at_term_end,
         "customer_managed": sub.customer_managed,
+        "settings": effective_settings(sub.product, sub.settings),
         "etag": sub.etag,
     }
     if sees_billing(actor):
@@ -167,6 +201,7 @@ PAGE_FIELDS = (
     "auto_renew",
     "cancel_at_term_end",
     "customer_managed",
+    "settings",
     "version",
     "account_id",
     "account__name",
@@ -174,7 +209,9 @@ PAGE_FIELDS = (
 )
 # Sort columns whose cursor values are strings: their statement is compiled once (other sorts
 # take the ORM path, which converts the cursor's value to the column's type).
-TEXT_SORTS = {"id", "product", "status", "account__name_key"}
+# (The product sort is by name in the reader's language: a CASE of the catalog's names, not
+# compiled once.)
+TEXT_SORTS = {"id", "status", "account__name_key"}
 
 
 def subscription_page(
@@ -208,7 +245,15 @@ def subscription_page(
         rows, groups = _prepared_page(actor, filters, order, limit, after)
     else:
         qs = subscriptions(actor, **filters)
-        rows = list(keyset_queryset(qs, order=order, limit=limit, after=after, rows=_page_rows))
+        extra = [f for f in fields if f == "product_sort"]
+
+        def page_rows(keys: QuerySet) -> QuerySet:
+            return with_sort_keys(keys, order).values(*PAGE_FIELDS, *extra)
+
+        sorted_qs = with_sort_keys(qs, order)
+        rows = list(
+            keyset_queryset(sorted_qs, order=order, limit=limit, after=after, rows=page_rows)
+        )
         groups = list(_total_groups(qs))
     page = page_of(rows, order=order, limit=limit)
     return {
@@ -287,6 +332,7 @@ def _page_row_out(row: dict[str, Any], billing: bool) -> dict[str, Any]:
         "auto_renew": row["auto_renew"],
         "cancel_at_term_end": row["cancel_at_term_end"],
         "customer_managed": row["customer_managed"],
+        "settings": effective_settings(row["product"], row["settings"]),
         "etag": f'"{row["id"]}-{row["version"]}"',
     }
     if billing:
@@ -349,9 +395,58 @@ def my_licenses(actor: Actor) -> QuerySet[License]:
     return (
         reach.visible(actor, License)
         .filter(user=actor.user, account=actor.organization)
-        .select_related("subscription")
+        .select_related("subscription", "account")
         .order_by("id")
     )
+
+
+def my_license_out(lic: License) -> dict[str, Any]:
+    return {
+        "id": lic.id,
+        "subscription_id": lic.subscription_id,
+        "account": {"id": lic.account.id, "name": lic.account.name},
+        "product": lic.subscription.product,
+        "product_name": product_name(lic.subscription.product),
+        "status": lic.subscription.status,
+        "assigned_at": lic.assigned_at,
+    }
+
+
+def license_account(actor: Actor, account_id: Any) -> Organization:
+    """A customer account whose licenses-by-user the actor reads: in reach (404 otherwise)
+    and one who sees the account's users and its licenses (403 otherwise)."""
+    account = reach.organization_in_reach(actor, account_id, kinds=(Kind.CUSTOMER,))
+    if not (
+        permissions.can(actor, "account_user.view", account)
+        and permissions.can(actor, "license.view", account)
+    ):
+        raise Forbidden("You are not allowed to see the account's licenses.")
+    return account
+
+
+def account_member(actor: Actor, account: Organization, user_id: str) -> User | None:
+    m = (
+        reach.visible(actor, Membership)
+        .filter(organization=account, user_id=user_id)
+        .select_related("user")
+        .first()
+    )
+    return m.user if m else None
+
+
+def account_licenses(
+    actor: Actor, account: Organization, *, q: str = "", user: User | None = None
+) -> QuerySet[License]:
+    """Every license of the account's subscriptions, by holder; `q` matches the start of the
+    holder's e-mail or name."""
+    qs = (
+        reach.visible(actor, License).filter(account=account).select_related("user", "subscription")
+    )
+    if user is not None:
+        qs = qs.filter(user=user)
+    if q:
+        qs = qs.filter(Q(user__email__startswith=q.lower()) | Q(user__name__istartswith=q))
+    return qs
 
 
 def members_without_license(actor: Actor, sub: Subscription) -> QuerySet[Membership]:

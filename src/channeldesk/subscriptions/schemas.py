@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -42,6 +43,8 @@ class SubscriptionPatch(Schema):
 
     quantity: int | None = None
     auto_renew: bool | None = None
+    # The product's settings (catalog `settings:` of the product): only the keys given change.
+    settings: dict[str, Any] | None = Field(default=None, max_length=50)
 
 
 class CancelIn(Schema):
@@ -63,6 +66,7 @@ class SubscriptionOut(Schema):
     auto_renew: bool
     cancel_at_term_end: bool
     customer_managed: bool
+    settings: dict[str, Any]
     etag: str
     # Only for the bill-to side (partners with billing rights, the operator); left out of the
     # answer for everybody else, customers included.
@@ -99,4 +103,21 @@ class LicenseOut(Schema):
 
 class LicenseList(Schema):
     items: list[LicenseOut]
+    next_cursor: str | None
+
+
+class MyLicenseOut(Schema):
+    """A license the caller holds (no prices, no dates of payment)."""
+
+    id: str
+    subscription_id: str
+    account: AccountRef
+    product: str
+    product_name: str
+    status: str
+    assigned_at: dt.datetime
+
+
+class MyLicenseList(Schema):
+    items: list[MyLicenseOut]
     next_cursor: str | None

@@ -9,6 +9,7 @@ subscription_patterns = [
     path("customers", views.customer_matches, name="customers"),
     path("<str:subscription_id>/", views.subscription_detail, name="detail"),
     path("<str:subscription_id>/quantity", views.subscription_quantity, name="quantity"),
+    path("<str:subscription_id>/settings", views.subscription_settings, name="settings"),
     path("<str:subscription_id>/auto-renew", views.subscription_auto_renew, name="auto_renew"),
     path("<str:subscription_id>/suspend", views.subscription_suspend, name="suspend"),
     path("<str:subscription_id>/reactivate", views.subscription_reactivate, name="reactivate"),
@@ -22,4 +23,10 @@ subscription_patterns = [
     ),
 ]
 
-urlpatterns = [path("subscriptions/", include((subscription_patterns, "subscriptions")))]
+patterns = [
+    path("subscriptions/", include(subscription_patterns)),
+    path("licenses/", views.my_licenses, name="my_licenses"),
+    path("accounts/<str:account_id>/licenses", views.account_licenses, name="account_licenses"),
+]
+
+urlpatterns = [path("", include((patterns, "subscriptions")))]

@@ -57,6 +57,9 @@ ACTIONS: dict[str, bool] = {
     "subscription.manage": True,
     "license.view": False,
     "license.assign": True,
+    # a product's settings (catalog `settings:`); customers only on subscriptions they manage
+    # themselves (can_edit_product_settings)
+    "product_settings.edit": True,
     "billing.view": False,
     # wholesale prices and payment dates (catalog prices, partners' subscriptions): the
     # bill-to side only, never its customers, not partner_agent (product.md §2)
@@ -107,6 +110,7 @@ _PARTNER_AGENT = {
     "subscription.view",
     "license.view",
     "license.assign",
+    "product_settings.edit",
     "contract.view",
     "telephony.view",
     "telephony.manage",
@@ -160,6 +164,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "subscription.view",
             "license.view",
             "license.assign",
+            "product_settings.edit",
             "billing.view",
             "contract.view",
             "order.create",
@@ -180,6 +185,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "subscription.view",
             "license.view",
             "license.assign",
+            "product_settings.edit",
             "contract.view",
             "phone_number.manage",
             "telephony.view",
@@ -230,6 +236,17 @@ def can(actor: Actor, action: str, org: Organization | None = None) -> bool:
         if org.depth > actor.organization.depth + 1:
             return False
     return True
+
+
+def can_edit_product_settings(
+    actor: Actor, account: Organization, *, customer_managed: bool
+) -> bool:
+    """A subscription's product settings: the partner side edits them; the customer's own
+    admins only when the partner let the customer manage the subscription (seed 004: "let the
+    customer edit signatures"), otherwise the partner is responsible for them."""
+    if not can(actor, "product_settings.edit", account):
+        return False
+    return customer_managed or actor.kind != Kind.CUSTOMER
 
 
 def require(actor: Actor, action: str, org: Organization | None = None) -> None:

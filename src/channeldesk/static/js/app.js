@@ -25,3 +25,20 @@ document.addEventListener("input", (e) => {
   const btn = el.form.querySelector("[data-confirm-submit]");
   if (btn) btn.disabled = el.value.trim() !== el.getAttribute("data-confirm-expected");
 });
+// HTMX 2 swaps no 4xx answer by default, so a form error (422), a conflict (409) or a rate
+// limit (429) answered with the fragment to show would silently do nothing. Those three are
+// swapped like a success; other errors are not. A whole error page (a document, not a
+// fragment) is never put inside a panel.
+if (window.htmx) {
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "^(409|422|429)$", swap: true, error: false },
+    { code: "[45]..", swap: false, error: true },
+    { code: "...", swap: false },
+  ];
+  document.addEventListener("htmx:beforeSwap", (e) => {
+    const xhr = e.detail.xhr;
+    if (xhr.status >= 400 && /^\s*<!doctype/i.test(xhr.responseText)) e.detail.shouldSwap = false;
+  });
+}
