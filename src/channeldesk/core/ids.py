@@ -11,13 +11,15 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 ID_LENGTH = 26
 
 
+# Two characters per 10 bits: the 130-bit layout in 13 lookups (bulk writes make ids by the
+# ten thousand).
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
+
+
 def new_id() -> str:
     value = (int(time.time() * 1000) << 80) | secrets.randbits(80)
-    chars = []
-    for _ in range(ID_LENGTH):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    pairs = _PAIRS
+    return "".join([pairs[(value >> shift) & 1023] for shift in range(120, -1, -10)])
 
 
 def is_id(value: str) -> bool:

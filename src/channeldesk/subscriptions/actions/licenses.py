@@ -4,6 +4,7 @@ than the number of users, also under concurrent requests."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import F
@@ -12,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from channeldesk.audit.events import record
+from channeldesk.core.bulk import insert
 from channeldesk.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from channeldesk.core.ids import new_id
 from channeldesk.notifications.actions import notify
 from channeldesk.subscriptions.actions.common import (
     MAX_QUANTITY,
@@ -27,11 +30,22 @@ from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 
 
+class Member(NamedTuple):
+    """What an assignment needs of a member: the id, the e-mail (audit), the language."""
+
+    id: str
+    email: str
+    language: str
+
+
 @transaction.atomic
-def assign_licenses(actor: Actor, sub: Subscription, user_ids: Iterable[str]) -> list[License]:
+def assign_licenses(actor: Actor, sub: Subscription, user_ids: Iterable[str]) -> list[str]:
     """Assign licenses to members of the account, all or nothing: unknown users -> 422 (none
     assigned), more than the free licenses -> 409 (none assigned). Users that already hold a
-    license of this subscription are left as they are."""
+    license of this subscription are left as they are. Returns the new licenses' ids.
+
+    Written for 10,000 users in one call (bench/, issue 8): members are read as values, and
+    licenses and notifications inserted in bulk (core.bulk)."""
     permissions.require(actor, "license.assign", sub.account)
     ids = list(dict.fromkeys(str(u) for u in user_ids))
     if not ids:
@@ -44,9 +58,11 @@ def assign_licenses(actor: Actor, sub: Subscription, user_ids: Iterable[str]) ->
     if sub.status != Sub.ACTIVE:
         raise Conflict(_("Licenses can only be assigned on an active subscription."))
     members = {
-        m.user_id: m.user
+        user_id: Member(user_id, email, language)
         for part in chunks(ids)
-        for m in account_members(sub.account).filter(user_id__in=part)
+        for user_id, email, language in account_members(sub.account)
+        .filter(user_id__in=part)
+        .values_list("user_id", "user__email", "user__language")
     }
     unknown = [i for i in ids if i not in members]
     if unknown:
@@ -80,10 +96,18 @@ def assign_licenses(actor: Actor, sub: Subscription, user_ids: Iterable[str]) ->
             )
             % {"free": sub.quantity - sub.assigned, "quantity": sub.quantity, "wanted": n}
         )
-    licenses = License.objects.bulk_create(
-        [License(subscription=sub, account=sub.account, user_id=i) for i in new],
-        batch_size=500,
-    )
+    now = timezone.now()
+    rows: list[dict[str, Any]] = [
+        {
+            "id": new_id(),
+            "subscription_id": sub.id,
+            "account_id": sub.account_id,
+            "user_id": i,
+            "assigned_at": now,
+        }
+        for i in new
+    ]
+    insert(License, rows)
     record(
         actor,
         "license.assigned",
@@ -104,7 +128,7 @@ def assign_licenses(actor: Actor, sub: Subscription, user_ids: Iterable[str]) ->
         link=link,
     )
     sub.refresh_from_db()
-    return licenses
+    return [r["id"] for r in rows]
 
 
 @transaction.atomic
