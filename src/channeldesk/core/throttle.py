@@ -21,7 +21,7 @@ def hit(key: str, *, limit: int, window: int, message: str = "") -> None:
     with connection.cursor() as cursor:
         # Identifiers come from the model; every value is a parameter.
         cursor.execute(
-            f'INSERT INTO {table} ("key", "window_start", "count", "blocked_until") '  # noqa: S608
+            f'INSERT INTO {table} ("key", "window_start", "count", "blocked_until") '  # noqa: S608  # nosec B608
             'VALUES (%s, %s, 1, NULL) ON CONFLICT ("key") DO UPDATE SET '
             f'"count" = CASE WHEN {table}."window_start" <= %s THEN 1 '
             f'ELSE {table}."count" + 1 END, '
