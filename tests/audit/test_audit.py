@@ -11,6 +11,7 @@ from channeldesk.audit.events import record
 from channeldesk.audit.models import AuditEvent
 from channeldesk.core.errors import ValidationFailed
 from channeldesk.tenancy import actions as tenancy_actions
+from tests import factories
 
 
 def test_one_event_per_change_with_before_and_after(world, api_as):
@@ -188,3 +189,17 @@ def test_billing_events_are_not_shown_without_billing_visibility(world, api_as, 
         assert "12.90" not in body  # ...not what it costs
     admin = api_as(world.members["partner_admin"]).get("/audit-events?limit=200").content
     assert b"4711.00" in admin and b"2099-12-31" in admin
+
+
+def test_audit_list_is_rate_limited_per_user_not_across_users(world, api_as):
+    from channeldesk.audit.api import LIST_PER_USER_PER_MINUTE
+
+    api = api_as(world.members["partner_admin"])
+    for _ in range(LIST_PER_USER_PER_MINUTE):
+        assert api.get("/audit-events?limit=1").status_code == 200
+    refused = api.get("/audit-events?limit=1")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused["Content-Type"] == "application/problem+json"
+    # Another user of the same organization is not held up by it.
+    colleague = api_as(factories.user(world.a.reseller, "partner_admin"))
+    assert colleague.get(f"/accounts/{world.a.customer.id}/audit-events").status_code == 200
