@@ -61,11 +61,13 @@ def test_failed_logins_are_logged_without_the_password(world):
 def test_denied_requests_are_logged_once(world, api_as, web_as):
     api = api_as(world.members["partner_agent"])
     assert api.get(f"/partners/{world.b.reseller.id}").status_code == 404
-    assert api.post("/tokens", {"name": "x"}).status_code in (201, 403)
+    # product.md §2: API tokens are the partner admin's, not the agent's.
+    assert api.post("/tokens", {"name": "x"}).status_code == 403
     assert api.patch(f"/partners/{world.a.reseller.id}", {"city": "X"}).status_code == 403
     denied = AuditEvent.objects.filter(action="request.denied", outcome="denied").order_by("id")
     statuses = [(e.changes["method"], e.changes["status"]) for e in denied]
-    assert ("GET", 404) in statuses and ("PATCH", 403) in statuses
+    # Each refusal exactly once, in order.
+    assert statuses == [("GET", 404), ("POST", 403), ("PATCH", 403)]
     assert all(e.actor_user_id == world.members["partner_agent"].user.id for e in denied)
     n = denied.count()
     page = web_as(world.members["member"]).get("/notifications/outbox/")
