@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 XDIST ?= -n 2
 LINT_DIRS := $(wildcard src tests bench scripts)
 
-.PHONY: run test lint typecheck migrations-check messages test-sqlite test-postgres bench setup system-deps clean
+.PHONY: run test lint audit typecheck migrations-check messages test-sqlite test-postgres bench setup system-deps clean
 
 $(UV):
 	python3 -m venv .tools
@@ -45,8 +45,12 @@ lint: setup
 	$(PY) -m mypy
 	$(PY) -m channeldesk.cli makemigrations --check --dry-run -v1
 
-test: system-deps setup lint test-sqlite test-postgres
-	@echo "make test: lint, SQLite and PostgreSQL suites passed"
+# Supply chain (quality.md 24): pip-audit over uv.lock (needs PyPI) and bandit -ll over src/.
+audit: setup
+	$(PY) scripts/audit.py
+
+test: system-deps setup lint audit test-sqlite test-postgres
+	@echo "make test: lint, audit, SQLite and PostgreSQL suites passed"
 
 test-sqlite: setup
 	CHANNELDESK_DATA_DIR=$(CURDIR)/var/test-sqlite $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)

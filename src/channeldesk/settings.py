@@ -32,7 +32,19 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("CHANNELDESK_DEBUG", "") == "1"
 BASE_URL = os.environ.get("CHANNELDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-ALLOWED_HOSTS = [h for h in os.environ.get("CHANNELDESK_ALLOWED_HOSTS", "*").split(",") if h]
+
+
+def _allowed_hosts() -> list[str]:
+    """CHANNELDESK_ALLOWED_HOSTS if set, else the host of CHANNELDESK_BASE_URL and loopback:
+    a request naming another host (Host header attacks) is refused with 400."""
+    if configured := os.environ.get("CHANNELDESK_ALLOWED_HOSTS"):
+        return [h.strip() for h in configured.split(",") if h.strip()]
+    from urllib.parse import urlsplit
+
+    return sorted({urlsplit(BASE_URL).hostname or "localhost", "localhost", "127.0.0.1", "[::1]"})
+
+
+ALLOWED_HOSTS = _allowed_hosts()
 SMTP_URL = os.environ.get("SMTP_URL", "")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "CHANNELDESK_FROM_EMAIL", "Channeldesk <noreply@channeldesk.local>"
@@ -54,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    # Only for its templates and static files: the API docs page serves Swagger UI from our
+    # own static files (no CDN in the docs page's CSP).
+    "ninja",
     "channeldesk.core",
     "channeldesk.tenancy",
     "channeldesk.identity",
@@ -138,6 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "channeldesk.identity.passwords.BreachedPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("email", "name")},

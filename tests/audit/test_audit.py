@@ -11,6 +11,7 @@ from channeldesk.audit.events import record
 from channeldesk.audit.models import AuditEvent
 from channeldesk.core.errors import ValidationFailed
 from channeldesk.tenancy import actions as tenancy_actions
+from tests import factories
 
 
 def test_one_event_per_change_with_before_and_after(world, api_as):
@@ -60,11 +61,13 @@ def test_failed_logins_are_logged_without_the_password(world):
 def test_denied_requests_are_logged_once(world, api_as, web_as):
     api = api_as(world.members["partner_agent"])
     assert api.get(f"/partners/{world.b.reseller.id}").status_code == 404
-    assert api.post("/tokens", {"name": "x"}).status_code in (201, 403)
+    # product.md §2: API tokens are the partner admin's, not the agent's.
+    assert api.post("/tokens", {"name": "x"}).status_code == 403
     assert api.patch(f"/partners/{world.a.reseller.id}", {"city": "X"}).status_code == 403
     denied = AuditEvent.objects.filter(action="request.denied", outcome="denied").order_by("id")
     statuses = [(e.changes["method"], e.changes["status"]) for e in denied]
-    assert ("GET", 404) in statuses and ("PATCH", 403) in statuses
+    # Each refusal exactly once, in order.
+    assert statuses == [("GET", 404), ("POST", 403), ("PATCH", 403)]
     assert all(e.actor_user_id == world.members["partner_agent"].user.id for e in denied)
     n = denied.count()
     page = web_as(world.members["member"]).get("/notifications/outbox/")
@@ -188,3 +191,17 @@ def test_billing_events_are_not_shown_without_billing_visibility(world, api_as, 
         assert "12.90" not in body  # ...not what it costs
     admin = api_as(world.members["partner_admin"]).get("/audit-events?limit=200").content
     assert b"4711.00" in admin and b"2099-12-31" in admin
+
+
+def test_audit_list_is_rate_limited_per_user_not_across_users(world, api_as):
+    from channeldesk.audit.api import LIST_PER_USER_PER_MINUTE
+
+    api = api_as(world.members["partner_admin"])
+    for _ in range(LIST_PER_USER_PER_MINUTE):
+        assert api.get("/audit-events?limit=1").status_code == 200
+    refused = api.get("/audit-events?limit=1")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused["Content-Type"] == "application/problem+json"
+    # Another user of the same organization is not held up by it.
+    colleague = api_as(factories.user(world.a.reseller, "partner_admin"))
+    assert colleague.get(f"/accounts/{world.a.customer.id}/audit-events").status_code == 200

@@ -203,6 +203,13 @@ def test_weaker_hash_is_upgraded_at_login(world):
         ("z" * 129, False),  # bounded
         ("password1234", False),  # common list
         ("qwertyuiop123", False),  # common list
+        ("websolutions", False),  # the larger breached list (not in Django's)
+        ("chickenwing101", False),
+        ("P@ssw0rd2026!", False),  # a listed word behind substitutions and a suffix
+        ("Sunshine12345", False),
+        ("!!iloveyou2026", False),
+        ("zzzzzzzzzzzz", False),  # fewer than five different characters
+        ("Dragon!!2026x", True),  # listed word inside, but not just decorated
     ],
 )
 def test_password_rules(world, password, ok):

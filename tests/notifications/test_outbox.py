@@ -130,3 +130,38 @@ def test_backoff_is_capped(world):
 
     assert backoff(1) == dt.timedelta(seconds=60)
     assert backoff(20) == dt.timedelta(hours=1)
+
+
+def test_an_email_claimed_by_a_worker_that_died_is_sent_after_the_claim_runs_out(
+    world, smtp_server
+):
+    from channeldesk.notifications import outbox
+
+    invite(world, "claimed@example.test")
+    email = OutboxEmail.objects.get(to="claimed@example.test")
+    now = timezone.now()
+    # A worker claims the e-mail and dies before sending it (nothing else is recorded).
+    assert outbox.claim(email.id, now)
+    assert deliver_due(now=now + dt.timedelta(seconds=1)) == 0  # others respect the claim
+    assert smtp_server.to("claimed@example.test") == []
+    later = now + outbox.CLAIM + dt.timedelta(seconds=1)
+    assert deliver_due(now=later) == 1
+    assert len(smtp_server.to("claimed@example.test")) == 1
+    assert OutboxEmail.objects.get(id=email.id).status == "sent"
+
+
+def test_held_emails_go_out_when_the_worker_starts_with_an_smtp_url(
+    world, settings, smtp_server, monkeypatch
+):
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)  # test transaction
+    url, settings.SMTP_URL = settings.SMTP_URL, ""
+    invite(world, "was.held@example.test")
+    deliver_due()
+    assert OutboxEmail.objects.get(to="was.held@example.test").status == "held"
+    settings.SMTP_URL = url  # the operator configures SMTP and restarts the worker
+    call_command("worker", "--once")
+    assert OutboxEmail.objects.get(to="was.held@example.test").status == "sent"
+    assert len(smtp_server.to("was.held@example.test")) == 1

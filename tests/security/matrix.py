@@ -14,7 +14,7 @@ Relations of a target organization to the principal's organization:
   sibling    same parent
   unrelated  anything else (the other tree, cousins)
 
-Expected answer of a cell: allowed -> not 401/403/404/405 and not 5xx; not allowed but the
+Expected answer of a cell: allowed -> 2xx/3xx, or a status declared in the entry's `ok`; not allowed but the
 target is within reach -> 403; outside reach -> 404 (never 403: existence is not revealed);
 anonymous -> 401 (API) or a redirect to sign-in (pages). A route missing here fails the build.
 """

@@ -74,6 +74,7 @@ ENTRIES: list[Entry] = [
         target="partner",
         build=path(f"{API}/onboardings/{{id}}/connection-test", id=_draft),
         note="an empty draft answers 409 (nothing entered yet): allowed, not denied",
+        ok={409},
     ),
     Entry(
         "POST",
@@ -82,6 +83,7 @@ ENTRIES: list[Entry] = [
         target="partner",
         build=path(f"{API}/onboardings/{{id}}/complete", id=_draft),
         note="an empty draft answers 409 listing the missing steps",
+        ok={409},
     ),
     # ---- pages ----
     Entry(

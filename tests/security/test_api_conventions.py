@@ -51,6 +51,9 @@ def test_same_key_and_body_replays_the_first_response(world, api_as):
     assert first.status_code == again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
     assert again["Idempotent-Replayed"] == "true"
+    # The replay is the first answer: its ETag and Location too.
+    assert again["ETag"] == first["ETag"] and first["ETag"]
+    assert again["Location"] == first["Location"] == f"/api/v1/partners/{first.json()['id']}"
     assert Organization.objects.filter(name="Idem Distribution").count() == 1
     other = api.post("/partners", {**body, "name": "Other"}, HTTP_IDEMPOTENCY_KEY="k-1")
     assert other.status_code == 422

@@ -4,38 +4,19 @@ their personal data is erased and the audit trail keeps only pseudonyms."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from channeldesk.accounts.actions import RESTORE_WINDOW, _lock
 from channeldesk.accounts.models import ProblemReport, SupportContact
+from channeldesk.audit.erasure import pseudonym as pseudonym  # used by tests and callers
+from channeldesk.audit.erasure import scrub
 from channeldesk.audit.events import record
+from channeldesk.identity.erasure import erase_user
 from channeldesk.tenancy.models import Organization
 from channeldesk.tenancy.roles import Kind, Status
-
-
-def pseudonym(user_id: str) -> str:
-    """A stable stand-in for an erased user in the audit trail (same user -> same pseudonym)."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{user_id}".encode()).hexdigest()[:12]
-    return f"erased-user-{digest}"
-
-
-def _scrub(value: Any, replacements: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        for old, new in replacements.items():
-            if old:
-                value = value.replace(old, new)
-        return value
-    if isinstance(value, dict):
-        return {k: _scrub(v, replacements) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v, replacements) for v in value]
-    return value
 
 
 @transaction.atomic
@@ -60,15 +41,8 @@ def purge_account(account: Organization) -> bool:
         user = m.user
         only_here = not Membership.objects.filter(user=user).exclude(organization=account).exists()
         if only_here:
-            alias = pseudonym(user.id)
-            replacements.update({user.email: alias, **({user.name: alias} if user.name else {})})
+            replacements.update(erase_user(user, now))  # the audit actor is pseudonymised too
             erased_ids.append(user.id)
-            user.email = f"{alias}@erased.invalid"
-            user.name = ""
-            user.is_active = False
-            user.set_unusable_password()
-            user.erased_at = now
-            user.save()
         m.delete()  # its API tokens go with it
     for c in SupportContact.objects.filter(account=account):
         replacements.update({c.email: "erased-contact", c.name: "erased-contact"})
@@ -85,9 +59,6 @@ def purge_account(account: Organization) -> bool:
         to="erased@erased.invalid", body_text="", body_html="", status=OutboxEmail.Status.FAILED
     )
     Notification.objects.filter(organization=account).delete()
-    if erased_ids:
-        for uid in erased_ids:
-            AuditEvent.objects.filter(actor_user_id=uid).update(actor_label=pseudonym(uid))
     replacements = {k: v for k, v in replacements.items() if k and len(k) >= 3}
     # The trail of this account (and of the onboarding that created it, kept by the partner)
     # keeps what happened, not to whom, nor from where.
@@ -98,7 +69,7 @@ def purge_account(account: Organization) -> bool:
     )
     trail.exclude(ip="").update(ip="")
     for event in trail.only("id", "target_type", "changes"):
-        scrubbed = _scrub(event.changes, replacements) if replacements else event.changes
+        scrubbed = scrub(event.changes, replacements) if replacements else event.changes
         if event.target_type == "onboarding.onboarding" and "username" in scrubbed:
             scrubbed = {**scrubbed, "username": "erased"}  # the PBX login, matched by key
         if scrubbed != event.changes:

@@ -60,7 +60,7 @@ def _statement(vendor: str, narrow: bool = False) -> tuple[str, list[tuple[type[
         plan.append((model, fields))
     # Identifiers only, from the models; the token hash is a parameter.
     sql = (
-        f"SELECT {', '.join(columns)} FROM {qn(ApiToken._meta.db_table)} t"  # noqa: S608
+        f"SELECT {', '.join(columns)} FROM {qn(ApiToken._meta.db_table)} t"  # noqa: S608  # nosec B608
         f" JOIN {qn(Membership._meta.db_table)} m ON t.{qn('membership_id')} = m.{qn('id')}"
         f" JOIN {qn(User._meta.db_table)} u ON m.{qn('user_id')} = u.{qn('id')}"
         f" JOIN {qn(Organization._meta.db_table)} o ON m.{qn('organization_id')} = o.{qn('id')}"

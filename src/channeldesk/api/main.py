@@ -28,7 +28,47 @@ class ORJSONRenderer(BaseRenderer):
         return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+class ChanneldeskApi(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document also declares the errors every operation may
+    answer: RFC 9457 problem+json for any 4xx (api.md Conventions), so clients and the
+    schemathesis run (tests/security/test_schemathesis.py) can check error answers too."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem_response = {
+            "description": "An RFC 9457 problem (validation errors list the fields).",
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("4XX", problem_response)
+        return schema
+
+
+api = ChanneldeskApi(
     title="Channeldesk API",
     version="1",
     description="Channeldesk REST API v1. Errors are RFC 9457 problem+json.",

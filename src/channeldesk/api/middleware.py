@@ -20,6 +20,8 @@ WAIT_FOR_FIRST_SECONDS = 10
 KEY_LIFETIME = dt.timedelta(hours=24)
 # A claim whose request never finished (its process died) is given up after this long.
 STALE_CLAIM = dt.timedelta(minutes=5)
+# Headers of the first answer that a replay repeats (the rest are per request: request id...).
+REPLAYED_HEADERS = ("ETag", "Location", "Content-Type", "Retry-After")
 
 
 class ApiMiddleware:
@@ -123,7 +125,9 @@ class ApiMiddleware:
             IdempotencyRecord.objects.filter(pk=rec.pk).delete()
         else:
             IdempotencyRecord.objects.filter(pk=rec.pk).update(
-                status_code=response.status_code, response_body=bytes(response.content)
+                status_code=response.status_code,
+                response_body=bytes(response.content),
+                response_headers={h: response[h] for h in REPLAYED_HEADERS if h in response},
             )
         return response
 
@@ -137,5 +141,7 @@ class ApiMiddleware:
         response = HttpResponse(
             bytes(rec.response_body or b""), status=rec.status_code or 200, content_type=ctype
         )
+        for name, value in (rec.response_headers or {}).items():
+            response[name] = value
         response["Idempotent-Replayed"] = "true"
         return response

@@ -16,10 +16,25 @@ from channeldesk.audit.schemas import (
     WebhookIn,
     WebhookList,
 )
+from channeldesk.core import throttle
 from channeldesk.core.pagination import keyset
 from channeldesk.tenancy import permissions, reach
 
 router = Router(tags=["audit"])
+
+# The trail is the largest table and its filters scan it (quality.md 16): per user and per
+# organization, a minute's worth of pages.
+LIST_PER_USER_PER_MINUTE = 120
+LIST_PER_ORGANIZATION_PER_MINUTE = 600
+
+
+def _limit(actor) -> None:
+    throttle.hit(f"audit-list:{actor.user_id}", limit=LIST_PER_USER_PER_MINUTE, window=60)
+    throttle.hit(
+        f"audit-list:org:{actor.organization.id}",
+        limit=LIST_PER_ORGANIZATION_PER_MINUTE,
+        window=60,
+    )
 
 
 @router.get("/audit-events", response=AuditEventList)
@@ -33,6 +48,7 @@ def audit_events(
 ):
     actor = request.auth
     permissions.require(actor, "audit.view")
+    _limit(actor)
     if account_id:
         get_account(actor, account_id)  # 404 outside reach
     qs = queries.audit_events(
@@ -47,6 +63,7 @@ def account_audit_events(request, account_id: str, limit: int = 50, cursor: str 
     actor = request.auth
     account = get_account(actor, account_id)
     permissions.require(actor, "audit.view", account)
+    _limit(actor)
     page = keyset(
         queries.audit_events(actor, account_id=account.id),
         order=["-id"],

@@ -53,6 +53,8 @@ class IdempotencyRecord(models.Model):
     body_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
     response_body = models.BinaryField(null=True)
+    # Headers that belong to the answer (ETag, Location): replayed with it.
+    response_headers = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ import datetime as dt
 from functools import cache
 
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -19,7 +20,7 @@ def _upsert(vendor: str) -> str:
     table = connection.ops.quote_name(Throttle._meta.db_table)
     # Identifiers come from the model; every value is a parameter.
     return (
-        f'INSERT INTO {table} ("key", "window_start", "count", "blocked_until") '  # noqa: S608
+        f'INSERT INTO {table} ("key", "window_start", "count", "blocked_until") '  # noqa: S608  # nosec B608
         'VALUES (%s, %s, 1, NULL) ON CONFLICT ("key") DO UPDATE SET '
         f'"count" = CASE WHEN {table}."window_start" <= %s THEN 1 '
         f'ELSE {table}."count" + 1 END, '
@@ -30,7 +31,9 @@ def _upsert(vendor: str) -> str:
 
 def hit(key: str, *, limit: int, window: int, message: str = "") -> None:
     """Count one attempt for `key`; raise RateLimited once more than `limit` fall in `window`
-    seconds. One atomic upsert: no read-then-write, one statement per call."""
+    seconds. One atomic upsert that returns the new count: no read-then-write, so parallel
+    attempts each get their own number and no more than `limit` pass. Count the attempt
+    before doing the work it guards (check, then act on a peeked count races)."""
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     at, expired = adapt(now), adapt(now - dt.timedelta(seconds=window))
@@ -42,6 +45,12 @@ def hit(key: str, *, limit: int, window: int, message: str = "") -> None:
     if count > limit:
         retry = window - int((now - (started or now)).total_seconds())
         raise RateLimited(message or "Too many requests, try again later.", retry_after=retry)
+
+
+def refund(key: str) -> None:
+    """Take back one attempt counted by `hit` (one that turned out not to be a guess, such as
+    a successful sign-in). One statement; the count never drops below zero."""
+    Throttle.objects.filter(key=key[:200], count__gt=0).update(count=F("count") - 1)
 
 
 def peek(key: str, *, limit: int, window: int) -> int:

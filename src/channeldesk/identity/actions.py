@@ -5,19 +5,29 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channeldesk.audit.events import record, record_outside
+from channeldesk.audit.events import record
 from channeldesk.core import throttle
 from channeldesk.core.errors import Conflict, Forbidden, RateLimited, ValidationFailed
 from channeldesk.core.statements import prepared
+from channeldesk.identity import erasure
 from channeldesk.identity.models import ApiToken, User, UserToken, hash_secret, normalize_email
+from channeldesk.identity.signin import (  # re-exported: sign-in lives in signin.py
+    LOGIN_FAILURES_PER_ACCOUNT as LOGIN_FAILURES_PER_ACCOUNT,
+)
+from channeldesk.identity.signin import (
+    LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS as LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+)
+from channeldesk.identity.signin import LOGIN_FAILURES_PER_ADDRESS as LOGIN_FAILURES_PER_ADDRESS
+from channeldesk.identity.signin import LOGIN_WINDOW as LOGIN_WINDOW
+from channeldesk.identity.signin import InvalidCredentials as InvalidCredentials
+from channeldesk.identity.signin import login as login
 from channeldesk.notifications.outbox import language_for, queue_email
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
@@ -26,9 +36,6 @@ from channeldesk.tenancy.roles import Kind, Role, Status
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 RESET_LIFETIME = dt.timedelta(hours=1)
-LOGIN_WINDOW = 15 * 60
-LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
-LOGIN_FAILURES_PER_ADDRESS = 30
 # Invitation e-mails a person may cause per hour (quality.md 16); onboarding's admin contacts
 # are bounded by the draft and not counted.
 INVITES_PER_HOUR = 50
@@ -87,35 +94,6 @@ def _field(name: str, message: str):
     return FieldError(name, str(message))
 
 
-def login(request: HttpRequest | None, email: str, password: str) -> User:
-    """Check the credentials, throttled per (account, address) and per address so that nobody
-    can lock another person out from elsewhere. Raises Forbidden-like ValidationFailed on bad
-    credentials with the same answer for unknown e-mails and wrong passwords."""
-    ip = (request.META.get("REMOTE_ADDR", "") if request else "") or "-"
-    email = normalize_email(email)
-    pair_key, ip_key = f"login:{email}:{ip}", f"login-ip:{ip}"
-    wait = max(
-        throttle.peek(pair_key, limit=LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, window=LOGIN_WINDOW),
-        throttle.peek(ip_key, limit=LOGIN_FAILURES_PER_ADDRESS, window=LOGIN_WINDOW),
-    )
-    if wait:
-        raise RateLimited(_("Too many failed sign-in attempts. Try again later."), retry_after=wait)
-    user = authenticate(request, username=email, password=password)
-    if user is None or not usable_memberships(user).exists():
-        throttle.hit(pair_key, limit=10**6, window=LOGIN_WINDOW)
-        throttle.hit(ip_key, limit=10**6, window=LOGIN_WINDOW)
-        record_outside(
-            None, "auth.login_failed", organization=None, changes={"email": email}, outcome="failed"
-        )
-        raise InvalidCredentials(_("E-mail or password is wrong."))
-    throttle.clear(pair_key)
-    return user
-
-
-class InvalidCredentials(Exception):
-    pass
-
-
 @transaction.atomic
 def invite_user(
     actor: Actor,
@@ -155,6 +133,9 @@ def invite_user(
             if Membership.objects.filter(user=user, organization=org).exists():
                 raise Conflict(already)
             membership = Membership.objects.create(user=user, organization=org, role=role)
+            if user.removed_at is not None:  # invited back within the restore window
+                user.removed_at = None
+                user.save(update_fields=["removed_at"])
     except IntegrityError:
         raise Conflict(already) from None
     record(
@@ -352,6 +333,8 @@ def remove_membership(actor: Actor, membership: Membership) -> None:
     )
     ApiToken.objects.filter(membership=membership).update(revoked_at=timezone.now())
     membership.delete()
+    # Their last membership: soft-deleted, erased after 30 days unless invited again.
+    erasure.mark_if_unattached(membership.user)
 
 
 @transaction.atomic

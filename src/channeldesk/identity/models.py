@@ -43,6 +43,8 @@ class User(AbstractBaseUser):
     created_at = models.DateTimeField(auto_now_add=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Soft delete: the last membership ended (identity.erasure); erased 30 days later.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -113,3 +115,19 @@ class UserToken(models.Model):
             expires_at=timezone.now() + lifetime,
         )
         return raw
+
+
+class SignInAddress(models.Model):
+    """An address from which a user signed in successfully (a keyed hash of it, not the
+    address). The per-account sign-in limit across addresses does not apply to these, so that
+    guessing from many addresses cannot lock the owner out (quality.md 8). Pruned after
+    KNOWN_ADDRESS_DAYS without use."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    address_hash = models.CharField(max_length=64)
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "address_hash"], name="signin_address_once")
+        ]

@@ -23,6 +23,9 @@ from channeldesk.tenancy.models import Organization
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+# A worker claims an e-mail for this long before sending; if it dies meanwhile, the e-mail
+# is due again once the claim has run out (delivered at least once, quality.md 21).
+CLAIM = dt.timedelta(minutes=10)
 
 
 @dataclass
@@ -128,10 +131,22 @@ def build_message(email: OutboxEmail) -> EmailMessage:
     return msg
 
 
-def deliver_due(limit: int = 100, smtp_url: str | None = None) -> int:
+def claim(email_id: str, now: dt.datetime) -> bool:
+    """Take a due e-mail for sending: a concurrent worker skips rows pushed into the future."""
+    with transaction.atomic():
+        return bool(
+            OutboxEmail.objects.filter(
+                id=email_id, status=OutboxEmail.Status.PENDING, next_attempt_at__lte=now
+            ).update(next_attempt_at=now + CLAIM)
+        )
+
+
+def deliver_due(
+    limit: int = 100, smtp_url: str | None = None, now: dt.datetime | None = None
+) -> int:
     """Send due outbox e-mails; without SMTP_URL they are held for operators to read."""
     url = settings.SMTP_URL if smtp_url is None else smtp_url
-    now = timezone.now()
+    now = now or timezone.now()
     if not url:
         OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).update(
             status=OutboxEmail.Status.HELD
@@ -149,12 +164,7 @@ def deliver_due(limit: int = 100, smtp_url: str | None = None) -> int:
     sent = 0
     try:
         for email_id in due:
-            with transaction.atomic():
-                # Claim: a concurrent worker skips rows another has pushed into the future.
-                claimed = OutboxEmail.objects.filter(
-                    id=email_id, status=OutboxEmail.Status.PENDING, next_attempt_at__lte=now
-                ).update(next_attempt_at=now + dt.timedelta(minutes=10))
-            if not claimed:
+            if not claim(email_id, now):
                 continue
             email = OutboxEmail.objects.get(id=email_id)
             try:
@@ -186,7 +196,8 @@ def deliver_due(limit: int = 100, smtp_url: str | None = None) -> int:
 
 
 def release_held() -> int:
-    """Put held e-mails back in the queue (after an SMTP_URL has been configured)."""
+    """Put held e-mails back in the queue (after an SMTP_URL has been configured). The worker
+    does this when it starts with SMTP_URL set."""
     return OutboxEmail.objects.filter(status=OutboxEmail.Status.HELD).update(
         status=OutboxEmail.Status.PENDING, next_attempt_at=timezone.now()
     )

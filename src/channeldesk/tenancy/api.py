@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.http import HttpResponse
 from ninja import Router
 
 from channeldesk.api import fast
@@ -47,7 +48,7 @@ def partner_list(
 
 
 @router.post("/partners", response={201: PartnerOut})
-def partner_create(request, payload: PartnerIn):
+def partner_create(request, response: HttpResponse, payload: PartnerIn):
     data = payload.dict()
     parent_id = data.pop("parent_id")
     parent = None
@@ -58,6 +59,8 @@ def partner_create(request, payload: PartnerIn):
             raise ValidationFailed.field("parent_id", "Only the operator chooses the parent.")
         parent = reach.organization_in_reach(request.auth, parent_id)
     org = actions.create_partner(request.auth, parent=parent, **data)
+    response["Location"] = f"/api/v1/partners/{org.id}"
+    response["ETag"] = org.etag
     return 201, org
 
 

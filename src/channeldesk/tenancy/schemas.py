@@ -6,6 +6,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from channeldesk.api.schemas import PatchIn
+
 
 class PartnerIn(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -24,9 +26,7 @@ class PartnerIn(Schema):
     parent_id: str | None = Field(default=None, max_length=26)
 
 
-class PartnerPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class PartnerPatch(PatchIn):
     name: str | None = Field(default=None, max_length=200)
     street: str | None = Field(default=None, max_length=200)
     city: str | None = Field(default=None, max_length=100)

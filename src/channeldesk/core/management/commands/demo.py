@@ -17,7 +17,7 @@ from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Membership, Organization
 from channeldesk.tenancy.roles import Kind, Role
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - the demo's published logins (README)
 DOMAIN = "demo.channeldesk.test"
 
 DISTRIBUTORS = [

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
@@ -37,6 +38,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         from django_tasks_db.management.commands.db_worker import Worker
+
+        from channeldesk.notifications.outbox import release_held
+
+        if settings.SMTP_URL and (released := release_held()):
+            # E-mails held while no SMTP_URL was configured go out now that one is.
+            log.info("released %d held e-mails for delivery", released)
 
         if o["once"]:
             jobs.run_due()
