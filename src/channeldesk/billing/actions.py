@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,7 +154,11 @@ def run_billing(
             skipped += 1
         else:
             issued += 1
-    BillingRun.objects.filter(period=period).update(finished_at=timezone.now(), issued=issued)
+    # Add to what earlier runs of the period issued: a second run issues nothing new and must
+    # not overwrite the count with 0.
+    BillingRun.objects.filter(period=period).update(
+        finished_at=timezone.now(), issued=F("issued") + issued
+    )
     return RunResult(period, issued, skipped)
 
 
@@ -164,9 +169,10 @@ def previous_period(now: dt.datetime | None = None) -> str:
     return f"{last.year:04d}-{last.month:02d}"
 
 
-def monthly_job() -> None:
-    """The scheduled run: bill last month once it is over (skips periods already run)."""
-    period = previous_period()
+def monthly_job(now: dt.datetime | None = None) -> RunResult | None:
+    """The scheduled run (hourly check): bill last month once it is over in the operator's
+    time zone; a period that has finished a run is skipped (None)."""
+    period = previous_period(now)
     if BillingRun.objects.filter(period=period, finished_at__isnull=False).exists():
-        return
-    run_billing(period)
+        return None
+    return run_billing(period)

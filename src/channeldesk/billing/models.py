@@ -53,6 +53,14 @@ class Invoice(models.Model):
         return self.number
 
 
+def unit_price_text(value: Decimal) -> str:
+    """A unit price with its own precision: at least 2, at most 4 decimals ("10.005", "1.95").
+    Rounding it to cents would show a unit price that does not multiply to the amount."""
+    text = f"{Decimal(value).quantize(Decimal('0.0001')):f}"
+    whole, _dot, frac = text.partition(".")
+    return f"{whole}.{frac.rstrip('0').ljust(2, '0')}"
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
@@ -63,6 +71,10 @@ class InvoiceLine(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    @property
+    def unit_price_text(self) -> str:
+        return unit_price_text(self.unit_price)
 
 
 class BillingRun(models.Model):

@@ -1,5 +1,16 @@
-"""The wholesale billing source: one invoice per partner and month, issued by the operator,
-with one line per subscription whose payment falls due in that month (billed in advance)."""
+"""The wholesale billing source: one invoice per partner, currency and month, with one line per
+subscription whose payment falls due in that month (billed in advance).
+
+Who bills whom follows the two-tier channel (docs/subscriptions.md, "Billing source"):
+
+- a reseller directly under the operator: the operator bills the reseller;
+- a reseller under a distributor: the operator bills the distributor (one line per subscription
+  of its resellers' customers) and the distributor bills the reseller; both at the
+  subscription's wholesale unit price (the catalog has one wholesale price list);
+- a direct customer of the operator: the operator bills the account itself.
+
+Invoice numbers are per issuer (billing.actions.issue), so a distributor's invoices to its
+resellers have their own gapless sequence."""
 
 from __future__ import annotations
 
@@ -36,6 +47,22 @@ def due_in(sub: Subscription, first: dt.date, last: dt.date) -> dt.date | None:
     return day if first <= day <= last else None
 
 
+PARTNERS = (Kind.DISTRIBUTOR, Kind.RESELLER)
+
+
+def billing_chain(
+    account: Organization, operator: Organization
+) -> list[tuple[Organization, Organization]]:
+    """(issuer, bill_to) pairs that bill a subscription of `account`, operator first."""
+    parent = account.parent
+    if parent is None or parent.kind not in PARTNERS:
+        return [(operator, account)]  # a direct customer of the operator
+    grand = parent.parent
+    if parent.kind == Kind.RESELLER and grand is not None and grand.kind == Kind.DISTRIBUTOR:
+        return [(operator, grand), (grand, parent)]
+    return [(operator, parent)]
+
+
 def wholesale_drafts(period: str) -> list[InvoiceDraft]:
     first, last = _month(period)
     operator = Organization.objects.filter(kind=Kind.OPERATOR).first()
@@ -47,7 +74,7 @@ def wholesale_drafts(period: str) -> list[InvoiceDraft]:
             Q(status=Subscription.Status.ACTIVE)
             | Q(status=Subscription.Status.CANCELLED, cancelled_at__date__gte=first)
         )
-        .select_related("account__parent")
+        .select_related("account__parent__parent")
         .order_by("id")
     )
     drafts: dict[tuple[str, str], InvoiceDraft] = {}
@@ -57,30 +84,30 @@ def wholesale_drafts(period: str) -> list[InvoiceDraft]:
             continue
         if sub.cancelled_at is not None and sub.cancelled_at.date() <= due:
             continue
-        parent = sub.account.parent
-        bill_to = (
-            parent
-            if parent is not None and parent.kind in (Kind.DISTRIBUTOR, Kind.RESELLER)
-            else sub.account
-        )
-        key = (bill_to.id, sub.currency)
-        draft = drafts.get(key)
-        if draft is None:
-            draft = drafts[key] = InvoiceDraft(
-                source="subscriptions.wholesale",
-                key=f"{bill_to.id}:{sub.currency}",
-                issuer_id=operator.id,
-                bill_to_id=bill_to.id,
-                currency=sub.currency,
-            )
         end = dates.add_months(due, dates.MONTHS[sub.billing_period]) - dt.timedelta(days=1)
-        name = product_name(sub.product, bill_to.default_language or "en")
-        draft.lines.append(
-            LineDraft(
-                description=f"{name} — {sub.account.name} ({due.isoformat()} – {end.isoformat()})",
-                quantity=Decimal(sub.quantity),
-                unit_price=sub.unit_price,
-                currency=sub.currency,
+        account = sub.account
+        for issuer, bill_to in billing_chain(account, operator):
+            key = (bill_to.id, sub.currency)
+            draft = drafts.get(key)
+            if draft is None:
+                draft = drafts[key] = InvoiceDraft(
+                    source="subscriptions.wholesale",
+                    key=f"{bill_to.id}:{sub.currency}",
+                    issuer_id=issuer.id,
+                    bill_to_id=bill_to.id,
+                    currency=sub.currency,
+                )
+            name = product_name(sub.product, bill_to.default_language or "en")
+            # The distributor's lines name the reseller too: it pays for several of them.
+            who = account.name
+            if bill_to.kind == Kind.DISTRIBUTOR and account.parent is not None:
+                who = f"{account.parent.name} / {account.name}"
+            draft.lines.append(
+                LineDraft(
+                    description=f"{name} — {who} ({due.isoformat()} – {end.isoformat()})",
+                    quantity=Decimal(sub.quantity),
+                    unit_price=sub.unit_price,
+                    currency=sub.currency,
+                )
             )
-        )
     return list(drafts.values())
