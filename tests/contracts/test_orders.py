@@ -70,11 +70,18 @@ def test_order_form_places_an_order_and_shows_errors(world, web_as):
     url = f"/accounts/{world.a.customer.id}/orders/new"
     page = c.get(url)
     assert page.status_code == 200 and b"19.00 EUR" in page.content  # catalog prices shown
-    r = c.post(url, {"kind": "site_product", "base_package": pkg.id, "numbers": "3"})
+    r = c.post(url, {"kind": "site_product", "base_package": pkg.id, **cf.site_form(numbers="3")})
     assert r.status_code == 200 and b"This field is required." in r.content
     assert not Order.objects.exists()
     r = c.post(
-        url, {"kind": "services", "base_package": pkg.id, "service": "budget_100", "quantity": "1"}
+        url,
+        {
+            "kind": "services",
+            "base_package": pkg.id,
+            "service": "budget_100",
+            "quantity": "1",
+            **cf.site_form(),
+        },
     )
     assert r.status_code == 302
     order = Order.objects.get()

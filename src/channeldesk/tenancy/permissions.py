@@ -65,6 +65,8 @@ ACTIONS: dict[str, bool] = {
     "contract.view": False,
     "order.create": True,
     "phone_number.manage": True,
+    # new access credentials for a site product (partner_admin, account_admin)
+    "credentials.reissue": True,
     "invoice.view": False,
     "number_pool.manage": True,
     # telephony
@@ -135,6 +137,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "wholesale.view",
             "order.create",
             "phone_number.manage",
+            "credentials.reissue",
             "invoice.view",
             "token.manage",
             "webhook.manage",
@@ -164,6 +167,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "contract.view",
             "order.create",
             "phone_number.manage",
+            "credentials.reissue",
             "invoice.view",
             "telephony.view",
             "audit.view",

@@ -5,15 +5,17 @@ from channeldesk.contracts.actions.common import (
     CREDENTIAL_LINK_LIFETIME,
     MAX_BLOCK,
     MAX_NUMBERS_PER_SITE,
+    MAX_SITES_PER_ORDER,
+    STALE_CLAIM,
     ProvisioningFailed,
     account_admins,
-    order_pdf,
     partner_admins,
     provisioning_time,
 )
 from channeldesk.contracts.actions.credentials import (
     credential_link,
     purge_expired_credential_links,
+    reissue_credentials,
     reveal_credentials,
 )
 from channeldesk.contracts.actions.numbers import (
@@ -23,26 +25,29 @@ from channeldesk.contracts.actions.numbers import (
 )
 from channeldesk.contracts.actions.orders import place_order, retry_order
 from channeldesk.contracts.actions.pool import load_number_block, parse_block
-from channeldesk.contracts.actions.provisioning import provision_order
+from channeldesk.contracts.actions.provisioning import provision_order, sweep_stale_claims
 
 __all__ = [
     "CREDENTIAL_LINK_LIFETIME",
     "MAX_BLOCK",
     "MAX_NUMBERS_PER_SITE",
+    "MAX_SITES_PER_ORDER",
+    "STALE_CLAIM",
     "ProvisioningFailed",
     "account_admins",
     "acknowledge_all",
     "acknowledge_number",
     "credential_link",
     "load_number_block",
-    "order_pdf",
     "parse_block",
     "partner_admins",
     "place_order",
     "provision_order",
     "provisioning_time",
     "purge_expired_credential_links",
+    "reissue_credentials",
     "retry_order",
     "reveal_credentials",
     "set_number_usage",
+    "sweep_stale_claims",
 ]

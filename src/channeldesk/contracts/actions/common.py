@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import zoneinfo
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from channeldesk.contracts.models import (
-    Order,
-)
+from channeldesk.contracts.failures import ProvisioningFailed
 from channeldesk.identity.models import User
 from channeldesk.tenancy.models import Membership, Organization
 from channeldesk.tenancy.roles import Kind, Role
 
-log = logging.getLogger(__name__)
-
 MAX_NUMBERS_PER_SITE = 100
+MAX_SITES_PER_ORDER = 10
 MAX_BLOCK = 10000
 CREDENTIAL_LINK_LIFETIME = dt.timedelta(days=7)
+# A worker that claimed an order and has not finished it after this long has died (one
+# provisioning takes well under a second): the sweep puts the order back in the queue.
+STALE_CLAIM = dt.timedelta(minutes=15)
+MAX_ATTEMPTS = 3
 
-
-class ProvisioningFailed(Exception):
-    """Provisioning cannot complete (e.g. the pool is exhausted); nothing of it is kept."""
-
-
-# ---- helpers -----------------------------------------------------------------------------
+__all__ = ["ProvisioningFailed"]
 
 
 def account_admins(account: Organization) -> list[User]:
@@ -43,19 +37,26 @@ def account_admins(account: Organization) -> list[User]:
     ]
 
 
+def admins_of(org: Organization) -> list[tuple[User, Organization]]:
+    role = Role.OPERATOR_ADMIN if org.kind == Kind.OPERATOR else Role.PARTNER_ADMIN
+    return [
+        (m.user, org)
+        for m in Membership.objects.filter(organization=org, role=role, user__is_active=True)
+        .select_related("user")
+        .order_by("id")
+    ]
+
+
 def partner_admins(account: Organization) -> list[tuple[User, Organization]]:
     """The account's partner (its parent): its partner_admins; for a direct customer, the
     operator's admins."""
     parent = account.parent
-    if parent is None:
-        return []
-    role = Role.OPERATOR_ADMIN if parent.kind == Kind.OPERATOR else Role.PARTNER_ADMIN
-    return [
-        (m.user, parent)
-        for m in Membership.objects.filter(organization=parent, role=role, user__is_active=True)
-        .select_related("user")
-        .order_by("id")
-    ]
+    return admins_of(parent) if parent is not None else []
+
+
+def operator_admins() -> list[tuple[User, Organization]]:
+    operator = Organization.objects.filter(kind=Kind.OPERATOR).first()
+    return admins_of(operator) if operator is not None else []
 
 
 def provisioning_time(now: dt.datetime | None = None) -> dt.datetime:
@@ -71,23 +72,9 @@ def provisioning_time(now: dt.datetime | None = None) -> dt.datetime:
     return dt.datetime.combine(next_day, dt.time(6, 0), tzinfo=tz)
 
 
-def _enqueue_provisioning(order_id: str, at: dt.datetime) -> None:
+def enqueue_provisioning(order_id: str, at: dt.datetime) -> None:
     from channeldesk.contracts.tasks import provision_order_task
 
     transaction.on_commit(
         lambda: provision_order_task.using(run_after=at).enqueue(order_id), robust=False
     )
-
-
-def _order_context(order: Order) -> dict[str, Any]:
-    return {
-        "order": order,
-        "account": order.account,
-        "items": list(order.items.all()),
-    }
-
-
-def order_pdf(order: Order, language: str) -> bytes:
-    from channeldesk.billing.pdf import render_pdf
-
-    return render_pdf("contracts/order_confirmation_pdf.html", _order_context(order), language)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import secrets
 
 import orjson
@@ -12,17 +11,19 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from channeldesk.audit.events import record
-from channeldesk.contracts.actions.common import CREDENTIAL_LINK_LIFETIME
+from channeldesk.contracts.actions.common import CREDENTIAL_LINK_LIFETIME, account_admins
 from channeldesk.contracts.models import (
     CredentialLink,
     SiteProduct,
 )
+from channeldesk.core.errors import Conflict
 from channeldesk.identity.models import User, hash_secret
 from channeldesk.notifications.outbox import language_for, queue_email
-
-log = logging.getLogger(__name__)
+from channeldesk.tenancy import permissions
+from channeldesk.tenancy.actor import Actor
 
 
 def _fernet(raw_token: str) -> Fernet:
@@ -30,7 +31,11 @@ def _fernet(raw_token: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def _send_credential_link(site: SiteProduct, user: User, username: str, password: str) -> None:
+def new_password() -> str:
+    return secrets.token_urlsafe(18)  # 144 bits from the OS CSPRNG
+
+
+def send_credential_link(site: SiteProduct, user: User, username: str, password: str) -> None:
     raw = secrets.token_urlsafe(32)
     CredentialLink.objects.create(
         site_product=site,
@@ -100,6 +105,37 @@ def reveal_credentials(raw_token: str) -> dict[str, str] | None:
         "password": data["password"],
         "site": link.site_product.name,
     }
+
+
+@transaction.atomic
+def reissue_credentials(actor: Actor, site: SiteProduct) -> int:
+    """New access credentials for a site (a lost password, an admin who left): a new password
+    under the same user name, every earlier link that was not used yet stops working, and each
+    account admin (without any: the one asking) gets a new single-use link. Returns how many
+    links were sent."""
+    account = site.base_package.account
+    permissions.require(actor, "credentials.reissue", account)
+    site = SiteProduct.objects.select_for_update().select_related("base_package").get(id=site.id)
+    recipients = account_admins(account)
+    if not recipients and actor.user is not None:
+        recipients = [actor.user]
+    if not recipients:
+        raise Conflict(_("The account has no administrator to send the credentials to."))
+    now = timezone.now()
+    revoked = CredentialLink.objects.filter(
+        site_product=site, used_at__isnull=True, expires_at__gt=now
+    ).update(ciphertext=None, expires_at=now)
+    password = new_password()
+    for user in recipients:
+        send_credential_link(site, user, site.username, password)
+    record(
+        actor,
+        "contract.credentials_reissued",
+        organization=account,
+        target=site,
+        changes={"links_sent": len(recipients), "links_revoked": revoked},
+    )
+    return len(recipients)
 
 
 def purge_expired_credential_links() -> int:

@@ -1,8 +1,6 @@
-"""The operator's number pool: loading validated E.164 blocks."""
+"""The operator's number pool: loading validated E.164 blocks, each number with its area."""
 
 from __future__ import annotations
-
-import logging
 
 import phonenumbers
 from django.db import IntegrityError, transaction
@@ -10,21 +8,16 @@ from django.utils.translation import gettext as _
 
 from channeldesk.audit.events import record
 from channeldesk.contracts.actions.common import MAX_BLOCK
-from channeldesk.contracts.models import (
-    PhoneNumber,
-)
+from channeldesk.contracts.areas import area_of
+from channeldesk.contracts.models import NumberArea, PhoneNumber
 from channeldesk.core.errors import Conflict, Forbidden, ValidationFailed
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 
-log = logging.getLogger(__name__)
 
-# ---- the number pool -----------------------------------------------------------------------
-
-
-def parse_block(start: str, count: int) -> tuple[list[str], str]:
+def parse_block(start: str, count: int) -> tuple[list[tuple[str, str]], str]:
     """Validate a block of `count` consecutive numbers from `start` (E.164); returns the
-    numbers and their country."""
+    numbers with their area (national destination code) and the block's country."""
     if not isinstance(count, int) or not 1 <= count <= MAX_BLOCK:
         raise ValidationFailed.field(
             "count", _("Enter a count from 1 to %(max)d.") % {"max": MAX_BLOCK}
@@ -53,7 +46,8 @@ def parse_block(start: str, count: int) -> tuple[list[str], str]:
         if region and r != region:
             raise ValidationFailed.field("count", _("A block must stay within one country."))
         region = r
-        numbers.append(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        numbers.append((e164, area_of(parsed)))
     return numbers, region
 
 
@@ -65,25 +59,33 @@ def load_number_block(actor: Actor, start: str, count: int) -> int:
     if not (actor.is_system or actor.is_operator):
         raise Forbidden(_("Only the operator manages the number pool."))
     numbers, country = parse_block(start, count)
-    taken = list(PhoneNumber.objects.filter(e164__in=numbers).values_list("e164", flat=True)[:5])
+    e164s = [n for n, _area in numbers]
+    taken = list(PhoneNumber.objects.filter(e164__in=e164s).values_list("e164", flat=True)[:5])
     if taken:
         raise Conflict(
             _("These numbers exist already: %(numbers)s") % {"numbers": ", ".join(taken)}
         )
-    block = f"{numbers[0]}+{count}"
+    block = f"{e164s[0]}+{count}"
     try:
         with transaction.atomic():
             PhoneNumber.objects.bulk_create(
-                [PhoneNumber(e164=n, country=country, block=block) for n in numbers]
+                [PhoneNumber(e164=n, country=country, area=a, block=block) for n, a in numbers]
             )
     except IntegrityError:
         raise Conflict(_("Some of these numbers were loaded concurrently.")) from None
+    samples: dict[str, str] = {}
+    for n, a in numbers:
+        samples.setdefault(a, n)
+    NumberArea.objects.bulk_create(
+        [NumberArea(country=country, area=a, sample=n) for a, n in samples.items()],
+        ignore_conflicts=True,
+    )
     record(
         actor,
         "contract.number_block_loaded",
         organization=actor.organization,
         target_type="contracts.numberblock",
         target_id=block,
-        changes={"start": numbers[0], "count": count, "country": country},
+        changes={"start": e164s[0], "count": count, "country": country, "areas": sorted(samples)},
     )
     return count
