@@ -170,6 +170,11 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "credentials.reissue",
             "invoice.view",
             "telephony.view",
+            # product.md §9 "the account manages" its cloud PBX (devices, numbering plan,
+            # attendants, welcome service, emergency numbers); §2 names site_admin and the
+            # partner, and the account_admin, who manages the account's users, ranks above
+            # the site_admin. Declaring the voice equipment stays the partner's.
+            "telephony.manage",
             "audit.view",
             "notification.view",
             "token.manage",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
@@ -16,8 +16,6 @@ from channeldesk.core.errors import ValidationFailed
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Membership, Organization
-
-log = logging.getLogger(__name__)
 
 # ---- phone numbers -----------------------------------------------------------------------
 
@@ -56,13 +54,42 @@ def acknowledge_all(actor: Actor, account: Organization) -> int:
     return n
 
 
+def reflect_routing(number_ids: Iterable[str | None]) -> None:
+    """Make the numbers' usage and user mirror telephony's routing, the one source of truth of
+    a cloud PBX seat: a number an extension routes is a cloud PBX seat (of the extension's
+    user); one no extension routes any more is unassigned again. Runs in the caller's
+    transaction, after the routing changed."""
+    from channeldesk.telephony.models import Extension
+
+    for number_id in sorted({i for i in number_ids if i}):
+        number = PhoneNumber.objects.select_for_update().get(id=number_id)
+        ext = Extension.objects.filter(phone_number_id=number_id).first()
+        if ext is not None:
+            usage = PhoneNumber.Usage.CLOUD_PBX
+            user_id = ext.user_id if ext.kind == Extension.Kind.USER else None
+        elif number.usage == PhoneNumber.Usage.CLOUD_PBX:
+            usage, user_id = PhoneNumber.Usage.UNASSIGNED, None
+        else:
+            continue
+        if (number.usage, number.user_id) != (usage, user_id):
+            PhoneNumber.objects.filter(id=number_id).update(
+                usage=usage, user_id=user_id, version=F("version") + 1
+            )
+
+
 @transaction.atomic
 def set_number_usage(
     actor: Actor, number: PhoneNumber, usage: str, user_id: str | None = None
 ) -> PhoneNumber:
-    """Assign a number: unassigned, to the SIP trunk, or to a user's cloud-PBX seat (the user
-    must belong to the number's account)."""
+    """Assign a number: unassigned, to the SIP trunk, or to a user's cloud PBX seat. A seat is
+    the routing of the number to the user's extension in the numbering plan (telephony), so
+    the account needs a cloud PBX and the user an extension; leaving the seat removes the
+    routing."""
+    from channeldesk.telephony.actions.seats import route_to_seat, unroute
+    from channeldesk.telephony.models import NumberingPlan
+
     account = number.account
+    assert account is not None
     permissions.require(actor, "phone_number.manage", account)
     if usage not in PhoneNumber.Usage.values:
         raise ValidationFailed.field("usage", _("Choose unassigned, SIP trunk or cloud PBX seat."))
@@ -80,20 +107,29 @@ def set_number_usage(
         user = m.user
     elif user_id:
         raise ValidationFailed.field("user_id", _("Only a cloud PBX seat has a user."))
+    # The numbering plan first, then the number: the order every numbering change locks in.
+    plan = NumberingPlan.objects.select_for_update().filter(account=account).first()
     locked = PhoneNumber.objects.select_for_update().get(id=number.id)
     before = {"usage": locked.usage, "user": locked.user_id}
-    locked.usage = usage
-    locked.user = user
-    locked.version += 1
-    locked.save(update_fields=["usage", "user", "version"])
-    record(
-        actor,
-        "contract.number_assigned",
-        organization=account,
-        target=locked,
-        changes={
-            "usage": {"before": before["usage"], "after": usage},
-            "user": {"before": before["user"], "after": user.id if user else None},
-        },
-    )
+    if user is not None:
+        route_to_seat(actor, plan, locked, user)
+    else:
+        unroute(actor, locked)
+        if usage != PhoneNumber.Usage.UNASSIGNED or locked.usage != usage:
+            PhoneNumber.objects.filter(id=locked.id).update(
+                usage=usage, user=None, version=F("version") + 1
+            )
+    reflect_routing([locked.id])
+    locked.refresh_from_db()
+    if (locked.usage, locked.user_id) != (before["usage"], before["user"]):
+        record(
+            actor,
+            "contract.number_assigned",
+            organization=account,
+            target=locked,
+            changes={
+                "usage": {"before": before["usage"], "after": locked.usage},
+                "user": {"before": before["user"], "after": locked.user_id},
+            },
+        )
     return locked
