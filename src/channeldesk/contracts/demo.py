@@ -3,6 +3,8 @@ real order actions (so the demo shows orders, new numbers and e-mails in the out
 
 from __future__ import annotations
 
+import contextlib
+
 from channeldesk.contracts import actions
 from channeldesk.contracts.models import BasePackage, PhoneNumber
 from channeldesk.core.errors import DomainError
@@ -27,10 +29,8 @@ def _load_pool(ctx, country: str) -> bool:
     if PhoneNumber.objects.filter(country=country, account__isnull=True).count() >= 40:
         return True
     for start in BLOCKS.get(country, ()):
-        try:
+        with contextlib.suppress(DomainError):  # loaded before
             actions.load_number_block(ctx.system, start, 200)
-        except DomainError:
-            pass  # loaded before
     return PhoneNumber.objects.filter(country=country, account__isnull=True).exists()
 
 
