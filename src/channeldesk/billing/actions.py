@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ class RunResult:
     period: str
     issued: int
     skipped: int
+    drafts: int = 0
+    seconds: float = 0.0  # issuing (the drafts were made before, see the command's timing)
 
 
 def check_period(period: str) -> str:
@@ -135,6 +138,7 @@ def run_billing(
 ) -> RunResult:
     """Issue the invoices of `period` for every registered source. Idempotent."""
     check_period(period)
+    started = time.perf_counter()
     BillingRun.objects.get_or_create(period=period, defaults={"started_at": timezone.now()})
     todo = drafts(period) if todo is None else todo
     # One query for what this period has already; each new draft is re-checked under lock.
@@ -159,7 +163,7 @@ def run_billing(
     BillingRun.objects.filter(period=period).update(
         finished_at=timezone.now(), issued=F("issued") + issued
     )
-    return RunResult(period, issued, skipped)
+    return RunResult(period, issued, skipped, len(todo), time.perf_counter() - started)
 
 
 def previous_period(now: dt.datetime | None = None) -> str:
