@@ -53,12 +53,16 @@ class Invoice(models.Model):
         return self.number
 
 
-def unit_price_text(value: Decimal) -> str:
-    """A unit price with its own precision: at least 2, at most 4 decimals ("10.005", "1.95").
-    Rounding it to cents would show a unit price that does not multiply to the amount."""
-    text = f"{Decimal(value).quantize(Decimal('0.0001')):f}"
-    whole, _dot, frac = text.partition(".")
-    return f"{whole}.{frac.rstrip('0').ljust(2, '0')}"
+def unit_price_shown(value: Decimal) -> Decimal:
+    """A unit price with its own precision: at least 2, at most 4 decimals (10.005, 1.95).
+    Rounding it to cents would show a unit price that does not multiply to the amount. A
+    Decimal, so that templates localize it (10,005 in German)."""
+    exact = Decimal(value).quantize(Decimal("0.0001"))
+    for places in ("0.01", "0.001"):
+        shorter = exact.quantize(Decimal(places))
+        if shorter == exact:
+            return shorter
+    return exact
 
 
 class InvoiceLine(models.Model):
@@ -73,8 +77,8 @@ class InvoiceLine(models.Model):
         ordering = ["position"]
 
     @property
-    def unit_price_text(self) -> str:
-        return unit_price_text(self.unit_price)
+    def unit_price_shown(self) -> Decimal:
+        return unit_price_shown(self.unit_price)
 
 
 class BillingRun(models.Model):
