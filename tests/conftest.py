@@ -224,6 +224,7 @@ def screenshot(page, name: str) -> Path:
     # Chromium now and then refuses a capture under load ("Unable to capture screenshot", a
     # renderer without a frame yet). The screenshot is for people to look at, not an assertion:
     # wait for the next frames and try again, then keep at least the viewport.
+    scrolled = page.evaluate("() => [window.scrollX, window.scrollY]")
     for attempt in range(3):
         try:
             page.screenshot(path=str(path), full_page=attempt < 2)
@@ -232,6 +233,10 @@ def screenshot(page, name: str) -> Path:
             if "Unable to capture screenshot" not in str(exc) or attempt == 2:
                 raise
             page.wait_for_timeout(250)
+    # After a full-page capture of a scrolled page Chromium hit-tests clicks against a stale
+    # layout: the next click reaches no element (a form is not submitted). A real scroll
+    # (away and back) brings it up to date.
+    page.evaluate("([x, y]) => { window.scrollTo(0, 0); window.scrollTo(x, y); }", scrolled)
     return path
 
 

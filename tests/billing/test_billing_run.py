@@ -102,6 +102,11 @@ def test_command_with_progress_and_pdf(contracts, capsys):
     out = capsys.readouterr()
     assert "3 invoices issued" in out.out
     assert "3/3" in out.err  # the progress bar
+    assert "drafts" in out.out and " s)" in out.out  # the timing, for the closing note
+    call_command("billing", "run", "--period", PERIOD, "--json")
+    timing = __import__("json").loads(capsys.readouterr().out)
+    assert timing["issued"] == 0 and timing["skipped"] == 3 and timing["drafts"] == 3
+    assert timing["seconds_total"] >= timing["seconds_issue"] >= 0
     inv = Invoice.objects.get(key=contracts[0].id)
     from channeldesk.billing.queries import invoice_pdf
 

@@ -96,3 +96,18 @@ def site_body(**over):
         "country": "DE",
         **over,
     }
+
+
+def site_form(*sites: dict, **first) -> dict:
+    """POST data of the order form's sites (a formset with prefix "sites")."""
+    rows = list(sites) or [first]
+    data = {
+        "sites-TOTAL_FORMS": str(len(rows)),
+        "sites-INITIAL_FORMS": "0",
+        "sites-MIN_NUM_FORMS": "1",
+        "sites-MAX_NUM_FORMS": "10",
+    }
+    for i, row in enumerate(rows):
+        for k, v in row.items():
+            data[f"sites-{i}-{k}"] = v
+    return data

@@ -22,7 +22,7 @@ def test_two_base_packages_are_isolated_in_resources(world, api_as, settings):
     one, two = by_id[p1.id], by_id[p2.id]
     assert one["resources"]["parallel_calls"] == 10
     assert len(one["resources"]["budgets"]) == 1
-    assert two["resources"] == {"parallel_calls": 0, "budgets": [], "flatrates": []}
+    assert two["resources"] == {"parallel_calls": 0, "budgets": [], "flatrates": [], "services": []}
     assert [s["name"] for s in one["site_products"]] == ["Head office"]
     assert [s["name"] for s in two["site_products"]] == ["Munich"]
     assert two["site_products"][0]["phone_numbers"] == ["+498922220001"]

@@ -66,6 +66,14 @@ def test_assign_to_sip_trunk_and_to_a_users_seat(world, numbered, api_as):
     r = api.patch(f"/phone-numbers/{n.id}", {"usage": "sip_trunk"})
     assert r.status_code == 200 and r.json()["usage"] == "sip_trunk"
     member = world.members["member"].user
+    # a seat is the user's extension in the cloud PBX's numbering plan (telephony)
+    from channeldesk.telephony import actions as tel
+
+    tel.declare_equipment(Actor.system(), world.a.customer, kind="cloud_pbx")
+    tel.create_range(Actor.system(), world.a.customer, first="200", last="299")
+    tel.create_extension(
+        Actor.system(), world.a.customer, number="201", kind="user", user_id=member.id
+    )
     r = api.patch(f"/phone-numbers/{n.id}", {"usage": "cloud_pbx", "user_id": member.id})
     assert r.status_code == 200
     assert r.json()["user"] == {"id": member.id, "name": member.display_name}
@@ -183,3 +191,27 @@ def test_other_tree_never_sees_base_packages(db):
     s.save()
     assert c.get(f"/accounts/{world.a.customer.id}/phone-numbers").status_code == 404
     assert "Secret Contract A" not in c.get(f"/accounts/{world.b.customer.id}/").content.decode()
+
+
+def test_numbers_page_loads_the_user_picker_on_demand(world, numbered, web_as):
+    from channeldesk.tenancy.roles import Role
+
+    for i in range(30):
+        factories.user(world.a.customer, Role.MEMBER, name=f"Picker {i:02d}")
+    c = web_as(world.members["site_admin"])
+    page = c.get(f"/accounts/{world.a.customer.id}/phone-numbers")
+    body = page.content.decode()
+    # 12 rows, no user list in any of them: the form comes when a row asks for it
+    assert body.count('data-testid="assign-open"') == 12 and "Picker" not in body
+    n = PhoneNumber.objects.order_by("e164").first()
+    hx = {"HTTP_HX_REQUEST": "true"}
+    form = c.get(f"/phone-numbers/{n.id}/assign", **hx).content.decode()
+    assert "<html" not in form and 'data-testid="assign-form"' in form
+    # the first 20 users by name ("No user" and 20), not all 33; the search narrows them
+    assert form.count("<option value=") == 3 + 1 + 20  # 3 usages, "No user", 20 users
+    found = c.get(f"/phone-numbers/{n.id}/assign?part=users&q=Picker 27", **hx).content.decode()
+    assert "Picker 27" in found and "Picker 26" not in found and "<form" not in found
+    full = c.get(f"/phone-numbers/{n.id}/assign?q=Picker 03")  # without JavaScript: a page
+    assert "<html" in full.content.decode() and "Picker 03" in full.content.decode()
+    r = c.post(f"/phone-numbers/{n.id}/assign", {"usage": "sip_trunk"})
+    assert r.status_code == 302 and PhoneNumber.objects.get(id=n.id).usage == "sip_trunk"

@@ -70,13 +70,55 @@ def test_order_form_places_an_order_and_shows_errors(world, web_as):
     url = f"/accounts/{world.a.customer.id}/orders/new"
     page = c.get(url)
     assert page.status_code == 200 and b"19.00 EUR" in page.content  # catalog prices shown
-    r = c.post(url, {"kind": "site_product", "base_package": pkg.id, "numbers": "3"})
+    r = c.post(url, {"kind": "site_product", "base_package": pkg.id, **cf.site_form(numbers="3")})
     assert r.status_code == 200 and b"This field is required." in r.content
     assert not Order.objects.exists()
     r = c.post(
-        url, {"kind": "services", "base_package": pkg.id, "service": "budget_100", "quantity": "1"}
+        url,
+        {
+            "kind": "services",
+            "base_package": pkg.id,
+            "service": "budget_100",
+            "quantity": "1",
+            **cf.site_form(),
+        },
     )
     assert r.status_code == 302
     order = Order.objects.get()
     assert r["Location"] == f"/orders/{order.id}"
     assert b"budget" in c.get(r["Location"]).content.lower()
+
+
+def test_order_form_orders_a_base_package_with_its_sites(world, web_as):
+    cf.pool("+494012345600", 10)
+    cf.pool("+493012345600", 10)
+    c = web_as(world.members["partner_admin"])
+    url = f"/accounts/{world.a.customer.id}/orders/new"
+    first = {
+        "site_name": "Hamburg",
+        "street": "Jungfernstieg 1",
+        "postal_code": "20095",
+        "city": "Hamburg",
+        "country": "DE",
+        "numbers": "2",
+    }
+    # "Add another site" keeps what was typed and adds an empty site (no JavaScript needed)
+    r = c.post(url, {"kind": "base_package", "add_site": "1", **cf.site_form(first)})
+    body = r.content.decode()
+    assert r.status_code == 200 and 'value="Jungfernstieg 1"' in body
+    assert body.count('data-testid="order-site"') == 2 and not Order.objects.exists()
+    assert "DE 040 Hamburg" in body and "DE 030 Berlin" in body  # areas with free numbers
+    second = {**first, "site_name": "Berlin", "street": "Unter den Linden 1", "city": "Berlin"}
+    second.update(postal_code="10117", area="DE:30", numbers="1")
+    r = c.post(
+        url,
+        {"kind": "base_package", "package_name": "CompanyFlex Nord", **cf.site_form(first, second)},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    order = Order.objects.get()
+    assert [i.kind for i in order.items.all()] == ["base_package", "site_product", "site_product"]
+    assert [i.params.get("site", {}).get("area") for i in order.items.all()] == [None, "40", "30"]
+    # an area of another country is refused in the form
+    bad = {**first, "country": "NL", "area": "DE:40"}
+    r = c.post(url, {"kind": "base_package", **cf.site_form(bad)})
+    assert r.status_code == 200 and "area code of the site&#x27;s country" in r.content.decode()

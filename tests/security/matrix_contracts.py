@@ -36,6 +36,9 @@ NUMBER_MANAGE = merge(
 )
 ORDER_VIEW = merge(grant(OPERATOR, ANY), grant(PARTNERS, REACH), grant(CUSTOMER_ADMIN, {"own"}))
 ORDER_PLACE = merge(grant(OP_ADMIN, ANY), grant({"partner_admin"}, {"child"}))
+CREDENTIALS_REISSUE = merge(
+    grant(OP_ADMIN, ANY), grant({"partner_admin"}, {"child"}), grant({"account_admin"}, {"own"})
+)
 INVOICE_VIEW = merge(
     grant(OPERATOR, ANY), grant(PARTNER_ADMINS, REACH), grant(CUSTOMER_ADMIN, {"own"})
 )
@@ -74,6 +77,25 @@ def _number(target):
     return n
 
 
+def _site(target):
+    from channeldesk.contracts.models import SiteProduct
+
+    pkg = _package(target)
+    site = SiteProduct.objects.filter(base_package=pkg).first()
+    if site is None:
+        site = SiteProduct.objects.create(
+            base_package=pkg,
+            name="Matrix site",
+            street="Matrixstraße 1",
+            postal_code="10115",
+            city="Berlin",
+            country="DE",
+            monthly_fee=Decimal("19.00"),
+            username=f"mx{target.id[-8:]}",
+        )
+    return site
+
+
 def _order(target, status="failed"):
     from channeldesk.contracts.models import Order
     from channeldesk.tenancy.models import Organization
@@ -85,7 +107,7 @@ def _order(target, status="failed"):
         ordered_by_organization=Organization.objects.get(id=target.parent_id),
         status=status,
         total=Decimal("10.00"),
-        failure_reason="matrix" if status == "failed" else "",
+        failure_code="pool_exhausted" if status == "failed" else "",
     )
 
 
@@ -184,6 +206,15 @@ ENTRIES: list[Entry] = [
         build=p(lambda t: f"{API}/orders/{_order(t).id}/retry"),
     ),
     Entry(
+        "POST",
+        f"{API}/site-products/{{site_id}}/credentials",
+        CREDENTIALS_REISSUE,
+        target="customer",
+        build=p(lambda t: f"{API}/site-products/{_site(t).id}/credentials"),
+        ok={202},
+        note="partner_admin or account_admin; links go to the account admins",
+    ),
+    Entry(
         "GET",
         f"{API}/accounts/{{account_id}}/orders",
         merge(grant(OPERATOR, ANY), grant(PARTNERS, REACH)),
@@ -246,6 +277,21 @@ ENTRIES: list[Entry] = [
         NUMBER_MANAGE,
         target="customer",
         build=pb(lambda t: f"/phone-numbers/{_number(t).id}/assign", {"usage": "sip_trunk"}),
+    ),
+    Entry(
+        "GET",
+        "contracts:number_assign",
+        NUMBER_MANAGE,
+        target="customer",
+        build=p(lambda t: f"/phone-numbers/{_number(t).id}/assign?q=a"),
+        note="the assign form with its user picker, loaded into the row on demand",
+    ),
+    Entry(
+        "POST",
+        "contracts:site_credentials",
+        CREDENTIALS_REISSUE,
+        target="customer",
+        build=p(lambda t: f"/site-products/{_site(t).id}/credentials"),
     ),
     Entry(
         "GET",

@@ -3,8 +3,8 @@
 View: the operator, partners in reach, the customer's account_admin and site_admin (members
 not). Manage (devices, numbering, attendants, welcome service, emergency numbers): the
 operator_admin, the managing partner (a distributor only reads its resellers' customers) and
-the customer's site_admin; the account_admin only views. Declaring voice equipment: the
-operator_admin and the managing partner only.
+the customer's account_admin and site_admin ("the account manages", product.md §9).
+Declaring voice equipment: the operator_admin and the managing partner only.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ API = "/api/v1"
 VIEW = merge(
     grant(OPERATOR, ANY), grant(PARTNERS, REACH), grant({"account_admin", "site_admin"}, {"own"})
 )
-MANAGE = merge(grant(OP_ADMIN, ANY), grant(PARTNERS, {"child"}), grant({"site_admin"}, {"own"}))
+MANAGE = merge(
+    grant(OP_ADMIN, ANY),
+    grant(PARTNERS, {"child"}),
+    grant({"account_admin", "site_admin"}, {"own"}),
+)
 DECLARE = merge(grant(OP_ADMIN, ANY), grant(PARTNERS, {"child"}))
 
 _seq = itertools.count(1)
@@ -82,11 +86,39 @@ def _welcome(target):
     return actions.create_welcome(_cloud(target), target, greeting="Hello")
 
 
+def _site(target):
+    """A site product of the target account (emergency numbers belong to a site)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from channeldesk.contracts.models import BasePackage, SiteProduct
+
+    site = SiteProduct.objects.filter(base_package__account=target).first()
+    if site is None:
+        pkg = BasePackage.objects.create(
+            account=target,
+            number=f"MXT-{target.id}",
+            name="Matrix",
+            start_date=dt.date(2026, 1, 1),
+            monthly_fee=Decimal("49.00"),
+        )
+        site = SiteProduct.objects.create(
+            base_package=pkg,
+            name="HQ",
+            street="Matrixweg 1",
+            postal_code="10115",
+            city="Berlin",
+            country="DE",
+            monthly_fee=Decimal("19.00"),
+        )
+    return site
+
+
 def _emergency(target):
     from channeldesk.telephony import actions
 
     return actions.create_emergency(
-        _cloud(target), target, site="HQ", number="112", caller_location="Berlin"
+        _cloud(target), target, site_product_id=_site(target).id, number="112"
     )
 
 
@@ -101,7 +133,9 @@ def collection(suffix: str, body: Any = None, *, cloud: bool = True):
     def build(world, target, principal):
         if cloud:
             _cloud(target)
-        return f"{API}/accounts/{target.id}/{suffix}", (body or {})
+        return f"{API}/accounts/{target.id}/{suffix}", (
+            body(target) if callable(body) else body or {}
+        )
 
     return build
 
@@ -115,7 +149,7 @@ def item(suffix: str, make: Callable[[Any], Any], body: Any = None):
 
 
 ACC = f"{API}/accounts/{{account_id}}"
-RESOURCES: list[tuple[str, Callable[[Any], Any], dict, dict, dict[str, set[str]]]] = [
+RESOURCES: list[tuple[str, Callable[[Any], Any], Any, dict, dict[str, set[str]]]] = [
     ("voice-equipment", _equipment, {"kind": "oxo_connect"}, {"name": "PBX"}, DECLARE),
     ("extension-ranges", _range, {"first": "810", "last": "819"}, {"label": "L"}, MANAGE),
     (
@@ -131,8 +165,8 @@ RESOURCES: list[tuple[str, Callable[[Any], Any], dict, dict, dict[str, set[str]]
     (
         "emergency-numbers",
         _emergency,
-        {"site": "B", "number": "110", "caller_location": "x"},
-        {"site": "C"},
+        lambda t: {"site_product_id": _site(t).id, "number": "110"},
+        {"caller_location": "Floor 2"},
         MANAGE,
     ),
 ]
@@ -243,6 +277,6 @@ ENTRIES += [
         "telephony:edit",
         MANAGE,
         target="customer",
-        build=page("emergency/{id}/edit", {"em-site": "HQ", "em-number": "110"}, make=_emergency),
+        build=page("emergency/{id}/edit", {"em-number": "110"}, make=_emergency),
     ),
 ]

@@ -4,6 +4,7 @@ reach — every list, search, export, page and e-mail — and find none of them.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -12,6 +13,7 @@ from channeldesk.api.main import api as ninja_api
 from channeldesk.audit.events import record
 from channeldesk.identity import actions as identity_actions
 from channeldesk.notifications.actions import notify
+from channeldesk.notifications.models import OutboxEmail
 from channeldesk.notifications.outbox import queue_email
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.roles import Role
@@ -201,3 +203,168 @@ def test_errors_never_echo_another_tenants_data(world, api_as):
         assert r.status_code == 404, path
         assert MARK not in r.content.decode()
         assert not re.search(world.b.customer.id, r.content.decode())
+
+
+# ---- contracts, billing, telephony ---------------------------------------------------------
+# (kept in its own section: the foundation's part above is edited separately)
+
+
+def plant_contracts(world) -> dict[str, str]:
+    """Tree B's customer gets a base package, a site, an order, an invoice and a cloud PBX,
+    every name carrying the marker; tree A's customer gets the same without it (so tree A's
+    lists are not empty). Returns tree B's ids for the direct-access checks."""
+    from channeldesk.billing.actions import issue
+    from channeldesk.billing.sources import InvoiceDraft, LineDraft
+    from channeldesk.contracts import actions as contract_actions
+    from channeldesk.telephony import actions as tel
+    from tests.contracts import factories as cf
+
+    system = Actor.system()
+    cf.pool("+494012345600", 20)
+    out: dict[str, str] = {}
+    for tree, mark in ((world.a, ""), (world.b, MARK)):
+        account = tree.customer
+        pkg = cf.base_package(account, name=f"{mark}package")
+        site = cf.site(pkg, name=f"{mark}site", numbers=[])
+        site.street = f"{mark}street 1"
+        site.save()
+        order = contract_actions.place_order(
+            system,
+            account,
+            [
+                {
+                    "item": "site_product",
+                    "base_package_id": pkg.id,
+                    "site": cf.site_body(name=f"{mark}branch", street=f"{mark}weg 2"),
+                    "numbers": 2,
+                }
+            ],
+        )
+        contract_actions.provision_order(order.id)
+        with transaction.atomic():
+            invoice = issue(
+                InvoiceDraft(
+                    source="marker",
+                    key=account.id,
+                    issuer_id=tree.reseller.id,
+                    bill_to_id=account.id,
+                    currency="EUR",
+                    lines=[LineDraft(f"{mark}invoice line", Decimal("1"), Decimal("9"), "EUR")],
+                ),
+                "2026-01",
+            )
+        tel.declare_equipment(system, account, kind="cloud_pbx", name=f"{mark}pbx")
+        tel.create_range(system, account, first="200", last="299")
+        from channeldesk.contracts.models import PhoneNumber
+
+        number = PhoneNumber.objects.filter(account=account).order_by("e164").first()
+        account_number = number.e164 if number else None
+        ext = tel.create_extension(
+            system,
+            account,
+            number="201",
+            kind="group",
+            name=f"{mark}group",
+            phone_number=account_number,
+        )
+        tel.create_extension(system, account, number="202", kind="device", name=f"{mark}room")
+        device = tel.create_device(
+            system,
+            account,
+            model=f"{mark}deskphone",
+            mac="02:00:00:00:0A:01" if not mark else "02:00:00:00:0B:01",
+            extension="202",
+        )
+        emergency = tel.create_emergency(
+            system,
+            account,
+            site_product_id=site.id,
+            number="112",
+            caller_location=f"{mark}floor 3",
+        )
+        tel.create_attendant(system, account, name=f"{mark}menu", menu={"1": ext.number})
+        site_number = number.id if number else ""
+        if mark:
+            out = {
+                "account": account.id,
+                "package": pkg.id,
+                "site": site.id,
+                "order": order.id,
+                "invoice": invoice.id if invoice else "",
+                "number": site_number,
+                "device": device.id,
+                "emergency": emergency.id,
+            }
+    return out
+
+
+def _contract_urls(account_id: str, ids: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(kind, url) of every contracts/billing/telephony read of one account."""
+    acc = f"/accounts/{account_id}"
+    urls = [
+        ("web", f"{acc}/"),
+        ("web", f"{acc}/phone-numbers"),
+        ("web", f"{acc}/phone-numbers?q={MARK[:6]}"),
+        ("web", f"{acc}/phone-numbers.csv"),
+        ("web", f"{acc}/telephony/"),
+        ("web", f"{acc}/telephony/?extensions_q={MARK[:6]}&devices_q={MARK[:6]}"),
+        ("web", f"{acc}/orders/new"),
+        ("web", "/invoices/"),
+        ("api", f"{acc}/base-packages"),
+        ("api", f"{acc}/phone-numbers"),
+        ("api", f"{acc}/orders"),
+        ("api", "/orders"),
+        ("api", "/invoices?limit=200"),
+    ]
+    for suffix in (
+        "voice-equipment",
+        "extensions",
+        "devices",
+        "auto-attendants",
+        "emergency-numbers",
+    ):
+        urls.append(("api", f"{acc}/{suffix}?limit=200"))
+    if ids:
+        urls += [
+            ("api", f"/base-packages/{ids['package']}"),
+            ("api", f"/orders/{ids['order']}"),
+            ("api", f"/invoices/{ids['invoice']}"),
+            ("api", f"/invoices/{ids['invoice']}/pdf"),
+            ("web", f"/orders/{ids['order']}"),
+            ("web", f"/invoices/{ids['invoice']}"),
+            ("web", f"/phone-numbers/{ids['number']}/assign"),
+            ("web", f"{acc}/telephony/device/{ids['device']}/edit"),
+            ("web", f"{acc}/telephony/emergency/{ids['emergency']}/edit"),
+        ]
+    return urls
+
+
+def test_contracts_billing_and_telephony_of_tree_b_never_leak(world, api_as, web_as):
+    b_ids = plant_contracts(world)
+    checked = 0
+    for key in TREE_A:
+        membership = world.members[key]
+        api, web = api_as(membership), web_as(membership)
+        clients = {"api": api, "web": web}
+        # Tree A's own account: whatever the role sees carries nothing of tree B.
+        for kind, url in _contract_urls(world.a.customer.id):
+            r = clients[kind].get(url)
+            assert r.status_code < 500, (key, url)
+            if r.status_code == 200:
+                checked += 1
+                assert MARK not in _body(r), (key, url)
+        # Tree B's objects, asked for by id: not found, and the answer names nothing of them.
+        for kind, url in _contract_urls(b_ids["account"], b_ids):
+            if not any(i and i in url for i in b_ids.values()):
+                continue  # a collection: answered above for tree A
+            r = clients[kind].get(url)
+            assert r.status_code in (403, 404), (key, url, r.status_code)
+            assert MARK not in _body(r), (key, url)
+    assert checked > 60
+    emails_a = OutboxEmail.objects.filter(to__in=[world.members[k].user.email for k in TREE_A])
+    assert emails_a.exists()  # tree A's order e-mails
+    assert OutboxEmail.objects.filter(body_text__contains=MARK).exists()  # and B's were planted
+    for e in emails_a:
+        assert MARK not in e.subject + e.body_text + e.body_html
+        for a in e.attachments.all():
+            assert MARK.encode() not in bytes(a.content)

@@ -13,6 +13,7 @@ D = dt.date
 
 
 def test_wholesale_source_bills_the_reseller_per_subscription(world):
+    """Tree A is two-tier: the distributor bills its resellers, the operator the distributor."""
     assert "subscriptions.wholesale" in sources.SOURCES
     source = sources.SOURCES["subscriptions.wholesale"]
     m = subscription(world.a.customer, quantity=10, start_date=D(2025, 1, 31))
@@ -21,9 +22,12 @@ def test_wholesale_source_bills_the_reseller_per_subscription(world):
     s = subscription(world.b.customer, quantity=7, start_date=D(2025, 1, 1))
     actions.suspend_subscription(world.actor("operator_admin"), s)
     drafts = {d.bill_to_id: d for d in source("2025-02")}
-    assert set(drafts) == {world.a.reseller.id, world.a.sibling_reseller.id}
+    assert set(drafts) == {world.a.reseller.id, world.a.sibling_reseller.id, world.a.distributor.id}
     a = drafts[world.a.reseller.id]
-    assert a.issuer_id == world.operator.id and a.currency == "EUR"
+    assert a.issuer_id == world.a.distributor.id and a.currency == "EUR"
+    distributor = drafts[world.a.distributor.id]
+    assert distributor.issuer_id == world.operator.id
+    assert len(distributor.lines) == 2  # both resellers' customers
     assert [(line.quantity, line.unit_price) for line in a.lines] == [
         (Decimal(10), Decimal("1.95"))
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from channeldesk.audit.models import AuditEvent
@@ -57,7 +59,7 @@ def test_features_without_cloud_pbx_are_refused(world, web_as):
     assert not ExtensionRange.objects.exists()
 
 
-def test_site_admin_builds_the_numbering_plan_in_place(world, web_as, cloud):
+def test_site_admin_builds_the_numbering_plan_in_place(world, web_as, cloud, site):
     site = web_as(world.members["site_admin"])
     r = site.post(
         url(world, "range"),
@@ -78,13 +80,20 @@ def test_site_admin_builds_the_numbering_plan_in_place(world, web_as, cloud):
         {
             "ext-number": "201",
             "ext-kind": "user",
-            "ext-user_id": member.id,
-            "ext-phone_number": "+49 30 555123",
+            "ext-user_id": member.email.upper(),  # the user by e-mail address
+            "ext-phone_number": "+49 30 123456",
         },
         **HX,
     )
     assert "Extension added." in r.content.decode()
-    assert Extension.objects.get(number="201").phone_number == "+4930555123"
+    ext = Extension.objects.get(number="201")
+    assert ext.phone_number.e164 == "+4930123456" and ext.user_id == member.id
+    r = site.post(
+        url(world, "extension"),
+        {"ext-number": "202", "ext-kind": "user", "ext-user_id": "nobody@example.test"},
+        **HX,
+    )
+    assert "Choose a user of this account." in r.content.decode()
     r = site.post(
         url(world, "extension"), {"ext-number": "201", "ext-kind": "group", "ext-name": "x"}, **HX
     )
@@ -95,19 +104,15 @@ def test_site_admin_builds_the_numbering_plan_in_place(world, web_as, cloud):
     assert "not inside any range" in r.content.decode()
 
 
-def test_emergency_number_blocks_extension_in_the_page(world, web_as, numbering):
+def test_emergency_number_blocks_extension_in_the_page(world, web_as, numbering, site):
+    hq = site
     site = web_as(world.members["site_admin"])
     actions.create_range(world.actor("site_admin"), numbering, first="100", last="199")
-    r = site.post(
-        url(world, "emergency"),
-        {
-            "em-site": "Berlin HQ",
-            "em-number": "112",
-            "em-caller_location": "Alexanderplatz 1, Berlin",
-        },
-        **HX,
-    )
+    page = site.get(url(world)).content.decode()
+    assert f'<option value="{hq.id}">Berlin HQ ({hq.address})</option>' in page
+    r = site.post(url(world, "emergency"), {"em-site_product_id": hq.id, "em-number": "112"}, **HX)
     assert "Emergency number added." in r.content.decode()
+    assert hq.address in r.content.decode()  # the caller location: the site's address
     r = site.post(
         url(world, "extension"), {"ext-number": "112", "ext-kind": "group", "ext-name": "x"}, **HX
     )
@@ -179,14 +184,15 @@ def test_attendant_and_welcome_in_the_page(world, web_as, numbering):
     assert 'data-testid="welcome-status">Off' in r.content.decode()
 
 
-def test_account_admin_views_but_does_not_manage(world, web_as, numbering):
+def test_account_admin_manages_but_does_not_declare(world, web_as, numbering):
     admin = web_as(world.members["account_admin"])
     html = admin.get(url(world)).content.decode()
-    assert "200" in html and "Add range" not in html and "Remove" not in html
+    assert "200" in html and "Add range" in html and "Declare" not in html
     assert (
         admin.post(url(world, "range"), {"range-first": "300", "range-last": "399"}).status_code
-        == 403
+        == 302
     )
+    assert admin.post(url(world, "equipment"), {"eq-kind": "oxo_connect"}).status_code == 403
     assert web_as(world.members["member"]).get(url(world)).status_code == 403
     assert web_as(world.members["site_admin"]).post(url(world, "bogus")).status_code == 404
     other = f"/accounts/{world.b.customer.id}/telephony/"
@@ -217,7 +223,8 @@ def test_page_query_budget(world, web_as, numbering, django_assert_max_num_queri
         assert client.get(url(world)).status_code == 200
 
 
-def test_edit_pages(world, web_as, numbering):
+def test_edit_pages(world, web_as, numbering, site):
+    hq = site
     actor = world.actor("site_admin")
     member = world.members["member"].user
     e = actions.create_extension(actor, numbering, number="201", kind="user", user_id=member.id)
@@ -226,13 +233,12 @@ def test_edit_pages(world, web_as, numbering):
         actor, numbering, model="ALE", mac="02:00:00:00:00:10", extension="201"
     )
     a = actions.create_attendant(actor, numbering, name="Main", menu={"1": "201"})
-    n = actions.create_emergency(
-        actor, numbering, site="HQ", number="112", caller_location="Berlin"
-    )
+    actions.create_extension(actor, numbering, number="203", kind="device", name="Lobby")
+    n = actions.create_emergency(actor, numbering, site_product_id=hq.id, number="112")
     r = ExtensionRange.objects.get(account=numbering)
     site = web_as(world.members["site_admin"])
     html = site.get(url(world, f"attendant/{a.id}/edit")).content.decode()
-    assert 'value="201" selected' in html and "Edit automated attendant" in html
+    assert 'name="att-digit_1" value="201"' in html and "Edit automated attendant" in html
     # attendant: route digit 1 elsewhere, add hours
     resp = site.post(
         url(world, f"attendant/{a.id}/edit"),
@@ -258,17 +264,23 @@ def test_edit_pages(world, web_as, numbering):
         url(world, f"device/{d.id}/edit"),
         {"dev-model": "ALE-500", "dev-mac": "02:00:00:00:00:10", "dev-extension": "202"},
     )
+    assert "not on a group or an attendant" in resp.content.decode()  # 202 is a group
+    resp = site.post(
+        url(world, f"device/{d.id}/edit"),
+        {"dev-model": "ALE-500", "dev-mac": "02:00:00:00:00:10", "dev-extension": "203"},
+    )
     d.refresh_from_db()
-    assert resp.status_code == 302 and d.model == "ALE-500" and d.extension.number == "202"
+    assert resp.status_code == 302 and d.model == "ALE-500" and d.extension.number == "203"
+    assert d.user is None  # a device extension's phone
     # extension: the kind stays, the number must stay in a range and off emergency numbers
     resp = site.post(
         url(world, f"extension/{e.id}/edit"),
-        {"ext-number": "999", "ext-kind": "group", "ext-user_id": member.id},
+        {"ext-number": "999", "ext-kind": "group", "ext-user_id": member.email},
     )
     assert "not inside any range" in resp.content.decode()
     resp = site.post(
         url(world, f"extension/{e.id}/edit"),
-        {"ext-number": "250", "ext-kind": "group", "ext-user_id": member.id},
+        {"ext-number": "250", "ext-kind": "group", "ext-user_id": member.email},
     )
     e.refresh_from_db()
     assert resp.status_code == 302 and e.number == "250" and e.kind == "user"
@@ -278,12 +290,48 @@ def test_edit_pages(world, web_as, numbering):
     # emergency number: cannot become an existing extension
     resp = site.post(
         url(world, f"emergency/{n.id}/edit"),
-        {"em-site": "HQ", "em-number": "250", "em-caller_location": "Berlin"},
+        {"em-site_product_id": hq.id, "em-number": "250"},
     )
     assert "Extension 250 already uses this number" in resp.content.decode()
-    assert AuditEvent.objects.filter(action__endswith="_updated").count() == 3
-    # the account admin may not edit; other things do not exist
+    resp = site.post(
+        url(world, f"emergency/{n.id}/edit"),
+        {"em-site_product_id": hq.id, "em-number": "112", "em-caller_location": "HQ, floor 3"},
+    )
+    n.refresh_from_db()
+    assert resp.status_code == 302 and n.caller_location == "HQ, floor 3"
+    assert AuditEvent.objects.filter(action__endswith="_updated").count() == 4
+    # the voice equipment's name is edited by the partner; the account admin edits the plan
+    eq = VoiceEquipment.objects.get(account=numbering)
+    partner = web_as(world.members["partner_admin"])
+    resp = partner.post(url(world, f"equipment/{eq.id}/edit"), {"eq-name": "Head office PBX"})
+    eq.refresh_from_db()
+    assert resp.status_code == 302 and eq.name == "Head office PBX"
+    assert site.get(url(world, f"equipment/{eq.id}/edit")).status_code == 403
     admin = web_as(world.members["account_admin"])
-    assert admin.get(url(world, f"device/{d.id}/edit")).status_code == 403
+    assert admin.get(url(world, f"device/{d.id}/edit")).status_code == 200
+    assert web_as(world.members["member"]).get(url(world, f"device/{d.id}/edit")).status_code == 403
     assert site.get(url(world, f"welcome/{d.id}/edit")).status_code == 404
     assert site.get(url(world, f"extension/{d.id}/edit")).status_code == 404
+
+
+def test_lists_page_by_keyset_and_search(world, web_as, numbering):
+    from channeldesk.telephony.views.page import SECTION_LIMIT
+
+    actor = world.actor("site_admin")
+    for i in range(SECTION_LIMIT + 5):
+        actions.create_extension(actor, numbering, number=f"2{i:02d}", kind="group", name=f"G{i}")
+    client = web_as(world.members["site_admin"])
+    html = client.get(url(world)).content.decode()
+    assert "<td>249</td>" in html and "<td>250</td>" not in html
+    nxt = re.search(r'href="(\?extensions_cursor=[^"]+)"', html)
+    assert nxt, "a next-page link for the extensions"
+    html = client.get(url(world) + nxt.group(1).replace("&amp;", "&")).content.decode()
+    assert "<td>250</td>" in html and "<td>254</td>" in html and "<td>249</td>" not in html
+    assert "First page" in html
+    # search, in place with HTMX
+    r = client.get(url(world) + "?extensions_q=G17", **HX)
+    body = r.content.decode()
+    assert "<html" not in body and "<td>217</td>" in body and "<td>218</td>" not in body
+    r = client.get(url(world) + "?extensions_q=nothing-like-this")
+    assert "No extensions match." in r.content.decode()
+    assert client.get(url(world) + "?extensions_cursor=@@").status_code == 200  # first page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,8 @@ class RunResult:
     period: str
     issued: int
     skipped: int
+    drafts: int = 0
+    seconds: float = 0.0  # issuing (the drafts were made before, see the command's timing)
 
 
 def check_period(period: str) -> str:
@@ -134,6 +138,7 @@ def run_billing(
 ) -> RunResult:
     """Issue the invoices of `period` for every registered source. Idempotent."""
     check_period(period)
+    started = time.perf_counter()
     BillingRun.objects.get_or_create(period=period, defaults={"started_at": timezone.now()})
     todo = drafts(period) if todo is None else todo
     # One query for what this period has already; each new draft is re-checked under lock.
@@ -153,8 +158,12 @@ def run_billing(
             skipped += 1
         else:
             issued += 1
-    BillingRun.objects.filter(period=period).update(finished_at=timezone.now(), issued=issued)
-    return RunResult(period, issued, skipped)
+    # Add to what earlier runs of the period issued: a second run issues nothing new and must
+    # not overwrite the count with 0.
+    BillingRun.objects.filter(period=period).update(
+        finished_at=timezone.now(), issued=F("issued") + issued
+    )
+    return RunResult(period, issued, skipped, len(todo), time.perf_counter() - started)
 
 
 def previous_period(now: dt.datetime | None = None) -> str:
@@ -164,9 +173,10 @@ def previous_period(now: dt.datetime | None = None) -> str:
     return f"{last.year:04d}-{last.month:02d}"
 
 
-def monthly_job() -> None:
-    """The scheduled run: bill last month once it is over (skips periods already run)."""
-    period = previous_period()
+def monthly_job(now: dt.datetime | None = None) -> RunResult | None:
+    """The scheduled run (hourly check): bill last month once it is over in the operator's
+    time zone; a period that has finished a run is skipped (None)."""
+    period = previous_period(now)
     if BillingRun.objects.filter(period=period, finished_at__isnull=False).exists():
-        return
-    run_billing(period)
+        return None
+    return run_billing(period)

@@ -53,6 +53,18 @@ class Invoice(models.Model):
         return self.number
 
 
+def unit_price_shown(value: Decimal) -> Decimal:
+    """A unit price with its own precision: at least 2, at most 4 decimals (10.005, 1.95).
+    Rounding it to cents would show a unit price that does not multiply to the amount. A
+    Decimal, so that templates localize it (10,005 in German)."""
+    exact = Decimal(value).quantize(Decimal("0.0001"))
+    for places in ("0.01", "0.001"):
+        shorter = exact.quantize(Decimal(places))
+        if shorter == exact:
+            return shorter
+    return exact
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
@@ -63,6 +75,10 @@ class InvoiceLine(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    @property
+    def unit_price_shown(self) -> Decimal:
+        return unit_price_shown(self.unit_price)
 
 
 class BillingRun(models.Model):

@@ -48,7 +48,7 @@ def invoice_out(inv: Invoice, with_lines: bool = True) -> dict[str, Any]:
                 "quantity": str(ln.quantity.normalize())
                 if ln.quantity == ln.quantity.to_integral()
                 else str(ln.quantity),
-                "unit_price": money(ln.unit_price, inv.currency),
+                "unit_price": {"amount": str(ln.unit_price_shown), "currency": inv.currency},
                 "amount": money(ln.amount, inv.currency),
             }
             for ln in inv.lines.all()

@@ -9,6 +9,7 @@ from channeldesk.contracts import actions, queries
 from channeldesk.contracts.schemas import (
     BasePackageList,
     BasePackageOut,
+    CredentialsReissued,
     OrderIn,
     OrderList,
     OrderOut,
@@ -93,7 +94,9 @@ def _order_page(actor, qs, limit, cursor):
     items = queries.items_by_order([o.id for o in page.items])
     return {
         "items": [
-            queries.order_out(o, queries.sees_prices(actor, o.account), items.get(o.id, []))
+            queries.order_out(
+                o, queries.sees_prices(actor, o.account), items.get(o.id, []), actor=actor
+            )
             for o in page.items
         ],
         "next_cursor": page.next_cursor,
@@ -117,20 +120,32 @@ def order_create(request, payload: OrderIn):
         if "site" in i:
             i["site"] = dict(i["site"])
     order = actions.place_order(actor, account, items)
-    return 201, queries.order_out(order, queries.sees_prices(actor, account))
+    return 201, queries.order_out(order, queries.sees_prices(actor, account), actor=actor)
 
 
 @router.get("/orders/{order_id}", response=OrderOut)
 def order_get(request, order_id: str):
     order = queries.get_order(request.auth, order_id)
-    return queries.order_out(order, queries.sees_prices(request.auth, order.account))
+    return queries.order_out(
+        order, queries.sees_prices(request.auth, order.account), actor=request.auth
+    )
 
 
 @router.post("/orders/{order_id}/retry", response=OrderOut)
 def order_retry(request, order_id: str):
     order = queries.get_order(request.auth, order_id)
     order = actions.retry_order(request.auth, order)
-    return queries.order_out(order, queries.sees_prices(request.auth, order.account))
+    return queries.order_out(
+        order, queries.sees_prices(request.auth, order.account), actor=request.auth
+    )
+
+
+@router.post("/site-products/{site_id}/credentials", response={202: CredentialsReissued})
+def site_credentials_reissue(request, site_id: str):
+    """New access credentials for a site product: each account admin gets a new single-use
+    link by e-mail (earlier unused links stop working)."""
+    site = queries.get_site_product(request.auth, site_id)
+    return 202, {"links_sent": actions.reissue_credentials(request.auth, site)}
 
 
 @router.get("/accounts/{account_id}/orders", response=OrderList)

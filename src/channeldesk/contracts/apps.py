@@ -10,11 +10,18 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from channeldesk.billing import sources
-        from channeldesk.contracts import actions, billing_source, panels
+        from channeldesk.contracts import actions, billing_source, panels, rendering
         from channeldesk.core import jobs, navigation
         from channeldesk.core import panels as core_panels
+        from channeldesk.notifications import outbox
 
         sources.register(billing_source.SOURCE, billing_source.base_package_drafts)
+        outbox.register_renderer(rendering.PDF_RENDERER, rendering.render_confirmation)
+        jobs.register(
+            "contracts.sweep_stale_provisioning",
+            dt.timedelta(minutes=5),
+            actions.sweep_stale_claims,
+        )
         jobs.register(
             "contracts.purge_credential_links",
             dt.timedelta(hours=1),

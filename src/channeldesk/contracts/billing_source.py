@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from channeldesk.billing.sources import InvoiceDraft, LineDraft
-from channeldesk.contracts.models import BasePackage, Resource, SiteProduct
+from channeldesk.contracts.models import BasePackage, Charge, Resource, SiteProduct
 from channeldesk.contracts.pricing import item, name
 
 SOURCE = "contracts.base_package"
@@ -28,7 +28,8 @@ def _end_of(period: str) -> dt.datetime:
 def base_package_drafts(period: str) -> list[InvoiceDraft]:
     from channeldesk.billing.actions import period_bounds
 
-    _first, last = period_bounds(period)
+    first, last = period_bounds(period)
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=dt.UTC)
     end = _end_of(period)
     packages = (
         BasePackage.objects.filter(start_date__lte=last)
@@ -84,7 +85,16 @@ def base_package_drafts(period: str) -> list[InvoiceDraft]:
             for r in pkg.resources.all():
                 entry = item(r.item)
                 label = name(entry, lang) if entry else r.name
-                lines.append(LineDraft(label, Decimal("1"), r.monthly_price, r.currency))
+                if r.charge == Charge.ONCE:
+                    if r.created_at < start:
+                        continue  # a one-time service is billed in the month it was set up
+                    label = _("%(service)s (one-time)") % {"service": label}
+                    price = r.one_time_price or Decimal("0")
+                else:
+                    price = r.monthly_price
+                if r.included:
+                    label = _("%(resource)s (included in the base package)") % {"resource": label}
+                lines.append(LineDraft(label, Decimal("1"), price, r.currency))
         out.append(
             InvoiceDraft(
                 source=SOURCE,

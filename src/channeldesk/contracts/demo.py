@@ -3,29 +3,35 @@ real order actions (so the demo shows orders, new numbers and e-mails in the out
 
 from __future__ import annotations
 
-import phonenumbers
+import contextlib
 
 from channeldesk.contracts import actions
 from channeldesk.contracts.models import BasePackage, PhoneNumber
 from channeldesk.core.errors import DomainError
 
 STREETS = ["Hafenstraße 12", "Industrieweg 4", "Marktplatz 1", "Bahnhofstraße 23"]
-CITIES = {"DE": ("Hamburg", "20095"), "NL": ("Utrecht", "3511 AB"), "AT": ("Graz", "8010")}
+CITIES = {
+    "DE": ("Hamburg", "20095"),
+    "NL": ("Utrecht", "3511 AB"),
+    "AT": ("Graz", "8010"),
+    "GB": ("Manchester", "M1 1AE"),
+}
+# Number blocks per country: the demo accounts' city (core demo) and the branch city above.
+BLOCKS = {
+    "DE": ("+493012340100", "+494012340100"),  # Berlin 030, Hamburg 040
+    "NL": ("+31202340100", "+31302340100"),  # Amsterdam 020, Utrecht 030
+    "AT": ("+4312340100", "+43316810100"),  # Wien 01, Graz 0316
+    "GB": ("+442079460100", "+441614960100"),  # London 020, Manchester 0161
+}
 
 
 def _load_pool(ctx, country: str) -> bool:
-    if PhoneNumber.objects.filter(country=country, account__isnull=True).count() >= 20:
+    if PhoneNumber.objects.filter(country=country, account__isnull=True).count() >= 40:
         return True
-    example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.FIXED_LINE)
-    if example is None:
-        return False
-    e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
-    start = e164[:-3] + "100"
-    try:
-        actions.load_number_block(ctx.system, start, 200)
-    except DomainError:
-        return False
-    return True
+    for start in BLOCKS.get(country, ()):
+        with contextlib.suppress(DomainError):  # loaded before
+            actions.load_number_block(ctx.system, start, 200)
+    return PhoneNumber.objects.filter(country=country, account__isnull=True).exists()
 
 
 def extend(ctx) -> None:
@@ -60,7 +66,7 @@ def extend(ctx) -> None:
                     {"item": "base_package", "name": "CompanyFlex"},
                     {"item": "parallel_calls_10"},
                     {"item": "budget_100"},
-                    {"item": "flatrate_national"},
+                    {"item": "service_installation"},
                     {"item": "site_product", "site": site, "numbers": 5},
                 ],
             )

@@ -35,13 +35,21 @@ class BasePackage(models.Model):
         return f"{self.number} {self.name}"
 
 
+class Charge(models.TextChoices):
+    MONTHLY = "monthly", _("per month")
+    ONCE = "once", _("one-time")
+
+
 class Resource(models.Model):
-    """A central resource of a base package: parallel calls, a budget or a flatrate."""
+    """A central resource of a base package (parallel calls, a budget, a flatrate) or a service
+    booked on it (seed 002 "Serviceleistungen": on-site analysis, training, ...). Resources
+    included in the base package (catalog `includes`) cost nothing of their own."""
 
     class Kind(models.TextChoices):
         PARALLEL_CALLS = "parallel_calls", _("Parallel calls")
         BUDGET = "budget", _("Budget")
         FLATRATE = "flatrate", _("Flatrate")
+        SERVICE = "service", _("Service")
 
     id = IdField()
     base_package = models.ForeignKey(
@@ -55,6 +63,10 @@ class Resource(models.Model):
     period = models.CharField(max_length=20, blank=True)  # budget
     scope = models.CharField(max_length=30, blank=True)  # flatrate
     monthly_price = models.DecimalField(max_digits=12, decimal_places=2)
+    # A one-time service is billed once, in the period it was provisioned.
+    charge = models.CharField(max_length=10, choices=Charge.choices, default=Charge.MONTHLY)
+    one_time_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    included = models.BooleanField(default=False)  # part of the base package
     currency = models.CharField(max_length=3, default="EUR")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -74,6 +86,7 @@ class SiteProduct(models.Model):
     postal_code = models.CharField(max_length=20)
     city = models.CharField(max_length=100)
     country = models.CharField(max_length=2)
+    area = models.CharField(max_length=8, blank=True)  # national destination code of its numbers
     monthly_fee = models.DecimalField(max_digits=12, decimal_places=2)
     number_fee = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(max_length=3, default="EUR")
@@ -117,6 +130,8 @@ class PhoneNumber(models.Model):
     id = IdField()
     e164 = models.CharField(max_length=16, unique=True)
     country = models.CharField(max_length=2)
+    # The national destination code (area code without the trunk prefix): "40" for Hamburg.
+    area = models.CharField(max_length=8, blank=True)
     block = models.CharField(max_length=40)  # the loaded block it came from
     account = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -141,8 +156,8 @@ class PhoneNumber(models.Model):
         indexes = [
             models.Index(fields=["account", "e164"], name="number_account"),
             models.Index(
-                fields=["country", "e164"],
-                name="number_pool_free",
+                fields=["country", "area", "e164"],
+                name="number_pool_free_area",
                 condition=models.Q(account__isnull=True),
             ),
         ]
@@ -173,17 +188,29 @@ class Order(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     currency = models.CharField(max_length=3, default="EUR")
-    total = models.DecimalField(max_digits=14, decimal_places=2)
-    failure_reason = models.CharField(max_length=500, blank=True)
+    total = models.DecimalField(max_digits=14, decimal_places=2)  # per month
+    one_time_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    # Why provisioning failed, as a code and its parameters (contracts.failures): rendered in
+    # each reader's language, with pool details only for the operator.
+    failure_code = models.CharField(max_length=40, blank=True)
+    failure_params = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     language = models.CharField(max_length=8, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when a worker took it
     provisioned_at = models.DateTimeField(null=True, blank=True)
 
     tenant_field = "account"
 
     class Meta:
-        indexes = [models.Index(fields=["account", "id"], name="order_account")]
+        indexes = [
+            models.Index(fields=["account", "id"], name="order_account"),
+            models.Index(
+                fields=["claimed_at"],
+                name="order_provisioning",
+                condition=models.Q(status="provisioning"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -197,7 +224,10 @@ class OrderItem(models.Model):
     position = models.PositiveIntegerField()
     item = models.CharField(max_length=50)  # catalog key
     kind = models.CharField(max_length=20)
+    # In English at order time; shown in the reader's language from the catalog and params
+    # (contracts.describe), this text only when the catalog no longer has the item.
     description = models.CharField(max_length=300)
+    charge = models.CharField(max_length=10, choices=Charge.choices, default=Charge.MONTHLY)
     quantity = models.PositiveIntegerField(default=1)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
@@ -205,7 +235,7 @@ class OrderItem(models.Model):
     base_package = models.ForeignKey(
         BasePackage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    params = models.JSONField(default=dict)  # site address, number count, package name
+    params = models.JSONField(default=dict)  # site address and area, number count, package name
 
     class Meta:
         ordering = ["position"]
@@ -226,3 +256,21 @@ class CredentialLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     tenant_field = "site_product__base_package__account"
+
+
+class NumberArea(models.Model):
+    """An area of the number pool: a country and national destination code ("DE", "40") that
+    blocks were loaded for. Orders choose from these; `sample` is one of its numbers, from
+    which the area's place name is looked up (phonenumbers' geocoder)."""
+
+    country = models.CharField(max_length=2)
+    area = models.CharField(max_length=8, blank=True)
+    sample = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["country", "area"], name="number_area_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.area}"

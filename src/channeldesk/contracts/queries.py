@@ -6,9 +6,13 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import translation
 
+from channeldesk.contracts import failures
+from channeldesk.contracts.areas import dialled
 from channeldesk.contracts.models import BasePackage, Order, PhoneNumber, Resource, SiteProduct
 from channeldesk.contracts.pricing import money
+from channeldesk.contracts.rendering import describe
 from channeldesk.core.errors import NotFound
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.actor import Actor
@@ -48,12 +52,26 @@ def get_base_package(actor: Actor, package_id: str) -> BasePackage:
     return base_packages(actor, pkg.account).get(id=pkg.id)
 
 
+def get_site_product(actor: Actor, site_id: str) -> SiteProduct:
+    site = reach.get_visible(
+        actor,
+        SiteProduct,
+        site_id,
+        qs=reach.visible(actor, SiteProduct).select_related(
+            "base_package", "base_package__account"
+        ),
+    )
+    permissions.require(actor, "contract.view", site.base_package.account)
+    return site
+
+
 def resources_of(pkg: BasePackage) -> dict[str, Any]:
     res = list(pkg.resources.all())
     return {
         "parallel_calls": sum(r.quantity for r in res if r.kind == Resource.Kind.PARALLEL_CALLS),
         "budgets": [r for r in res if r.kind == Resource.Kind.BUDGET],
         "flatrates": [r for r in res if r.kind == Resource.Kind.FLATRATE],
+        "services": [r for r in res if r.kind == Resource.Kind.SERVICE],
         "all": res,
     }
 
@@ -88,6 +106,21 @@ def base_package_out(pkg: BasePackage, prices: bool) -> dict[str, Any]:
                 }
                 for f in r["flatrates"]
             ],
+            "services": [
+                {
+                    "id": v.id,
+                    "item": v.item,
+                    "name": v.name,
+                    "charge": v.charge,
+                    "price": money(
+                        v.one_time_price if v.charge == "once" else v.monthly_price, v.currency
+                    )
+                    if prices
+                    else None,
+                    "created_at": v.created_at,
+                }
+                for v in r["services"]
+            ],
         },
         "site_products": [
             {
@@ -99,6 +132,7 @@ def base_package_out(pkg: BasePackage, prices: bool) -> dict[str, Any]:
                     "city": s.city,
                     "country": s.country,
                 },
+                "area": dialled(s.country, s.area),
                 "monthly_fee": money(s.monthly_fee, s.currency) if prices else None,
                 "ip_connections": [
                     {
@@ -169,6 +203,7 @@ def phone_number_out(n: PhoneNumber) -> dict[str, Any]:
     return {
         "id": n.id,
         "e164": n.e164,
+        "area": dialled(n.country, n.area),
         "base_package": {"id": n.base_package.id, "number": n.base_package.number}
         if n.base_package
         else None,
@@ -206,8 +241,18 @@ def get_order(actor: Actor, order_id: str) -> Order:
     return order
 
 
-def order_out(order: Order, prices: bool, items: list | None = None) -> dict[str, Any]:
+def failure_reason(actor: Actor, order: Order) -> str:
+    """In the reader's language; the pool's details only for the operator."""
+    return failures.reason(
+        order.failure_code, order.failure_params, operator=actor.is_operator, lang=None
+    )
+
+
+def order_out(
+    order: Order, prices: bool, items: list | None = None, *, actor: Actor
+) -> dict[str, Any]:
     rows = items if items is not None else list(order.items.all())
+    lang = translation.get_language() or "en"
     return {
         "id": order.id,
         "number": order.number,
@@ -217,16 +262,18 @@ def order_out(order: Order, prices: bool, items: list | None = None) -> dict[str
             {
                 "item": i.item,
                 "kind": i.kind,
-                "description": i.description,
+                "description": describe(i, lang),
                 "quantity": i.quantity,
                 "base_package_id": i.base_package_id,
+                "charge": i.charge,
                 "unit_price": money(i.unit_price, i.currency) if prices else None,
                 "amount": money(i.amount, i.currency) if prices else None,
             }
             for i in rows
         ],
         "total": money(order.total, order.currency) if prices else None,
-        "failure_reason": order.failure_reason or None,
+        "one_time_total": money(order.one_time_total, order.currency) if prices else None,
+        "failure_reason": failure_reason(actor, order) or None,
         "created_at": order.created_at,
         "provisioned_at": order.provisioned_at,
     }
@@ -248,3 +295,13 @@ def account_or_404(actor: Actor, account_id: str) -> Organization:
         return get_account(actor, account_id)
     except NotFound:
         raise
+
+
+def account_users(account: Organization, q: str = "", limit: int = 20) -> list:
+    """Active users of the account (its memberships), by name; `q` searches name and e-mail."""
+    from channeldesk.identity.models import User
+
+    qs = User.objects.filter(memberships__organization=account, is_active=True)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    return list(qs.order_by("name", "id")[:limit])

@@ -26,10 +26,20 @@ class FlatrateOut(Schema):
     monthly_price: Money | None
 
 
+class ServiceOut(Schema):
+    id: str
+    item: str
+    name: str
+    charge: str  # monthly | once
+    price: Money | None  # per month, or once
+    created_at: dt.datetime
+
+
 class ResourcesOut(Schema):
     parallel_calls: int
     budgets: list[BudgetOut]
     flatrates: list[FlatrateOut]
+    services: list[ServiceOut]
 
 
 class AddressOut(Schema):
@@ -50,6 +60,7 @@ class SiteProductOut(Schema):
     id: str
     name: str
     address: AddressOut
+    area: str
     monthly_fee: Money | None
     ip_connections: list[IpConnectionOut]
     phone_numbers: list[str]
@@ -86,6 +97,7 @@ class PackageRef(Schema):
 class PhoneNumberOut(Schema):
     id: str
     e164: str
+    area: str
     base_package: PackageRef | None
     site_product: Ref | None
     usage: str
@@ -115,6 +127,8 @@ class SiteIn(Schema):
     postal_code: str = Field(max_length=20)
     city: str = Field(max_length=100)
     country: str = Field(max_length=2)
+    # Area code of the numbers ("040"); default: the pool's area of the city.
+    area: str | None = Field(default=None, max_length=8)
 
 
 class OrderItemIn(Schema):
@@ -141,6 +155,7 @@ class OrderItemOut(Schema):
     description: str
     quantity: int
     base_package_id: str | None
+    charge: str  # monthly | once
     unit_price: Money | None
     amount: Money | None
 
@@ -151,7 +166,8 @@ class OrderOut(Schema):
     account: Ref
     status: str
     items: list[OrderItemOut]
-    total: Money | None
+    total: Money | None  # per month
+    one_time_total: Money | None
     failure_reason: str | None
     created_at: dt.datetime
     provisioned_at: dt.datetime | None
@@ -160,3 +176,7 @@ class OrderOut(Schema):
 class OrderList(Schema):
     items: list[OrderOut]
     next_cursor: str | None
+
+
+class CredentialsReissued(Schema):
+    links_sent: int

@@ -20,6 +20,11 @@ app_patterns = [
     path("orders/<str:order_id>", views.order_detail, name="order_detail"),
     path("orders/<str:order_id>/retry", views.order_retry, name="order_retry"),
     path("credentials", views.credentials, name="credentials"),
+    path(
+        "site-products/<str:site_id>/credentials",
+        views.site_credentials,
+        name="site_credentials",
+    ),
     path("operator/number-pool", views.number_pool, name="number_pool"),
 ]
 

@@ -48,6 +48,10 @@ class OutboxAttachment(models.Model):
     filename = models.CharField(max_length=200)
     mimetype = models.CharField(max_length=100)
     content = models.BinaryField()
+    # Made when the e-mail is sent (outbox.register_renderer), not in the change's transaction:
+    # e.g. the order confirmation PDF, which takes seconds to render. Stored once made.
+    renderer = models.CharField(max_length=80, blank=True)
+    renderer_args = models.JSONField(default=dict, blank=True)
 
 
 class Notification(models.Model):

@@ -7,7 +7,8 @@ import datetime as dt
 import logging
 import smtplib
 import ssl
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
@@ -30,9 +31,26 @@ CLAIM = dt.timedelta(minutes=10)
 
 @dataclass
 class Attachment:
+    """A file attached to an e-mail: its `content`, or the name of a registered `renderer`
+    (with JSON `args`) that makes it when the worker sends the e-mail, in its language."""
+
     filename: str
     mimetype: str
-    content: bytes
+    content: bytes = b""
+    renderer: str = ""
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+# name -> func(language=..., **args) -> bytes. Apps register theirs in AppConfig.ready().
+RENDERERS: dict[str, Callable[..., bytes]] = {}
+
+
+def register_renderer(name: str, func: Callable[..., bytes]) -> None:
+    RENDERERS[name] = func
+
+
+class AttachmentError(ValueError):
+    """A deferred attachment could not be made: the e-mail is retried like a send failure."""
 
 
 def language_for(user: Any = None, organization: Organization | None = None) -> str:
@@ -72,8 +90,15 @@ def queue_email(
         next_attempt_at=timezone.now(),
     )
     for a in attachments or []:
+        if a.renderer and a.renderer not in RENDERERS:
+            raise KeyError(f"unknown attachment renderer {a.renderer!r}")
         OutboxAttachment.objects.create(
-            email=email, filename=a.filename, mimetype=a.mimetype, content=a.content
+            email=email,
+            filename=a.filename,
+            mimetype=a.mimetype,
+            content=a.content,
+            renderer=a.renderer,
+            renderer_args=a.args,
         )
     from channeldesk.notifications.tasks import kick_worker
 
@@ -126,9 +151,25 @@ def build_message(email: OutboxEmail) -> EmailMessage:
     for a in email.attachments.all():
         maintype, _, subtype = a.mimetype.partition("/")
         msg.add_attachment(
-            bytes(a.content), maintype=maintype, subtype=subtype, filename=a.filename
+            _content(a, email.language), maintype=maintype, subtype=subtype, filename=a.filename
         )
     return msg
+
+
+def _content(a: OutboxAttachment, language: str) -> bytes:
+    content = bytes(a.content or b"")
+    if content or not a.renderer:
+        return content
+    func = RENDERERS.get(a.renderer)
+    if func is None:
+        raise AttachmentError(f"unknown attachment renderer {a.renderer!r}")
+    try:
+        content = func(language=language, **(a.renderer_args or {}))
+    except Exception as exc:  # retried with back-off, then failed: visible to operators
+        log.exception("attachment %s of e-mail %s not rendered", a.filename, a.email_id)
+        raise AttachmentError(f"attachment {a.filename} not rendered: {exc!r}"[:400]) from exc
+    OutboxAttachment.objects.filter(id=a.id).update(content=content)
+    return content
 
 
 def claim(email_id: str, now: dt.datetime) -> bool:

@@ -1,9 +1,20 @@
-"""The wholesale billing source: one invoice per partner and month, issued by the operator,
-with one line per subscription whose payment falls due in that month (billed in advance).
+"""The wholesale billing source: one invoice per partner, currency and month, with one line per
+subscription whose payment falls due in that month (billed in advance).
 
-The partner billed is the account's partner on the due date: after a partner change
-(relationships' partner links) payments due from the switch date go to the new partner, those
-due before it to the previous one, whenever the billing run runs."""
+Who bills whom follows the two-tier channel (docs/subscriptions.md, "Billing source"):
+
+- a reseller directly under the operator: the operator bills the reseller;
+- a reseller under a distributor: the operator bills the distributor (one line per subscription
+  of its resellers' customers) and the distributor bills the reseller; both at the
+  subscription's wholesale unit price (the catalog has one wholesale price list);
+- a direct customer of the operator: the operator bills the account itself.
+
+The partner is the account's partner on the due date: after a partner change (relationships'
+partner links) payments due from the switch date go to the new partner, those due before it to
+the previous one, whenever the billing run runs.
+
+Invoice numbers are per issuer (billing.actions.issue), so a distributor's invoices to its
+resellers have their own gapless sequence."""
 
 from __future__ import annotations
 
@@ -57,25 +68,37 @@ def partner_on(account: Organization, day: dt.date) -> Organization | None:
     return current.partner
 
 
+PARTNERS = (Kind.DISTRIBUTOR, Kind.RESELLER)
+
+
+def billing_chain(
+    account: Organization, partner: Organization | None, operator: Organization
+) -> list[tuple[Organization, Organization]]:
+    """(issuer, bill_to) pairs that bill a subscription of `account` whose partner is
+    `partner`, operator first."""
+    if partner is None or partner.kind not in PARTNERS:
+        return [(operator, account)]  # a direct customer of the operator
+    grand = partner.parent
+    if partner.kind == Kind.RESELLER and grand is not None and grand.kind == Kind.DISTRIBUTOR:
+        return [(operator, grand), (grand, partner)]
+    return [(operator, partner)]
+
+
 def wholesale_drafts(period: str) -> list[InvoiceDraft]:
     first, last = _month(period)
     operator = Organization.objects.filter(kind=Kind.OPERATOR).first()
     if operator is None:
         return []
+    links = PartnerLink.objects.select_related("partner__parent", "previous_partner__parent")
     qs = (
         Subscription.objects.filter(start_date__lte=last)
         .filter(
             Q(status=Subscription.Status.ACTIVE)
             | Q(status=Subscription.Status.CANCELLED, cancelled_at__date__gte=first)
         )
-        .select_related("account__parent")
+        .select_related("account__parent__parent")
         .prefetch_related(
-            Prefetch(
-                "account__partner_links",
-                queryset=PartnerLink.objects.select_related("partner", "previous_partner").order_by(
-                    "started_at", "id"
-                ),
-            )
+            Prefetch("account__partner_links", queryset=links.order_by("started_at", "id"))
         )
         .order_by("id")
     )
@@ -86,30 +109,31 @@ def wholesale_drafts(period: str) -> list[InvoiceDraft]:
             continue
         if sub.cancelled_at is not None and sub.cancelled_at.date() <= due:
             continue
-        parent = partner_on(sub.account, due)
-        bill_to = (
-            parent
-            if parent is not None and parent.kind in (Kind.DISTRIBUTOR, Kind.RESELLER)
-            else sub.account
-        )
-        key = (bill_to.id, sub.currency)
-        draft = drafts.get(key)
-        if draft is None:
-            draft = drafts[key] = InvoiceDraft(
-                source="subscriptions.wholesale",
-                key=f"{bill_to.id}:{sub.currency}",
-                issuer_id=operator.id,
-                bill_to_id=bill_to.id,
-                currency=sub.currency,
-            )
         end = dates.add_months(due, dates.MONTHS[sub.billing_period]) - dt.timedelta(days=1)
-        name = product_name(sub.product, bill_to.default_language or "en")
-        draft.lines.append(
-            LineDraft(
-                description=f"{name} — {sub.account.name} ({due.isoformat()} – {end.isoformat()})",
-                quantity=Decimal(sub.quantity),
-                unit_price=sub.unit_price,
-                currency=sub.currency,
+        account = sub.account
+        partner = partner_on(account, due)
+        for issuer, bill_to in billing_chain(account, partner, operator):
+            key = (bill_to.id, sub.currency)
+            draft = drafts.get(key)
+            if draft is None:
+                draft = drafts[key] = InvoiceDraft(
+                    source="subscriptions.wholesale",
+                    key=f"{bill_to.id}:{sub.currency}",
+                    issuer_id=issuer.id,
+                    bill_to_id=bill_to.id,
+                    currency=sub.currency,
+                )
+            name = product_name(sub.product, bill_to.default_language or "en")
+            # The distributor's lines name the reseller too: it pays for several of them.
+            who = account.name
+            if bill_to.kind == Kind.DISTRIBUTOR and partner is not None:
+                who = f"{partner.name} / {account.name}"
+            draft.lines.append(
+                LineDraft(
+                    description=f"{name} — {who} ({due.isoformat()} – {end.isoformat()})",
+                    quantity=Decimal(sub.quantity),
+                    unit_price=sub.unit_price,
+                    currency=sub.currency,
+                )
             )
-        )
     return list(drafts.values())

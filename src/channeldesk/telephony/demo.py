@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from channeldesk.contracts.models import PhoneNumber, SiteProduct
 from channeldesk.telephony import actions
 from channeldesk.telephony.models import VoiceEquipment
 from channeldesk.tenancy.models import Membership
@@ -18,16 +19,22 @@ def extend(ctx: Any) -> None:
     actions.declare_equipment(actor, account, kind="cloud_pbx", name="Headquarters")
     actions.create_range(actor, account, first="200", last="299", label="Staff")
     actions.create_range(actor, account, first="800", last="819", label="Services")
-    actions.create_emergency(
-        actor,
-        account,
-        site="Headquarters",
-        number="112",
-        caller_location=f"{account.street}, {account.postal_code} {account.city}".strip(", "),
+    # The account's own numbers and sites (contracts' demo ran before: apps are in order).
+    numbers = list(
+        PhoneNumber.objects.filter(account=account, usage=PhoneNumber.Usage.UNASSIGNED)
+        .order_by("e164")
+        .values_list("e164", flat=True)[:4]
     )
-    actions.create_emergency(
-        actor, account, site="Headquarters", number="110", caller_location=account.city or "—"
-    )
+    site = SiteProduct.objects.filter(base_package__account=account).order_by("id").first()
+    if site is not None:
+        actions.create_emergency(actor, account, site_product_id=site.id, number="112")
+        actions.create_emergency(
+            actor,
+            account,
+            site_product_id=site.id,
+            number="110",
+            caller_location=f"{site.address}, reception",
+        )
     members = list(
         Membership.objects.filter(organization=account).select_related("user").order_by("id")
     )
@@ -39,7 +46,7 @@ def extend(ctx: Any) -> None:
             number=number,
             kind="user",
             user_id=m.user.id,
-            phone_number=f"+49301234{5600 + i}",
+            phone_number=numbers[i + 1] if i + 1 < len(numbers) else None,
         )
         mac = "00:80:9F:{:02X}:{:02X}:{:02X}".format(*ctx.rnd.sample(range(256), 3))
         actions.create_device(
@@ -64,7 +71,7 @@ def extend(ctx: Any) -> None:
         number="800",
         kind="attendant",
         attendant_id=attendant.id,
-        phone_number="+493012345000",
+        phone_number=numbers[0] if numbers else None,
     )
     actions.create_welcome(actor, account, greeting="Thank you for calling.", enabled=True)
     if len(ctx.accounts) > 1:

@@ -51,6 +51,32 @@ class EquipmentForm(Prefixed):
         self.fields["kind"].choices = current().choices("voice_equipment")
 
 
+class EquipmentNameForm(Prefixed):
+    """The declared equipment's name (its kind is fixed once declared)."""
+
+    prefix_name = "eq"
+    name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
+
+
+def _user_field() -> forms.CharField:
+    # An e-mail address, not a list of every user: accounts have thousands.
+    return forms.CharField(
+        label=_("User (e-mail address)"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+def _extension_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=8,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+
+
 class PlanForm(Prefixed):
     prefix_name = "plan"
     extension_length = forms.IntegerField(
@@ -77,18 +103,17 @@ class ExtensionForm(Prefixed):
     number = forms.CharField(label=_("Extension"), max_length=8)
     kind = forms.ChoiceField(label=_("Used by"), choices=list(KIND_LABELS.items()))
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    user_id = forms.ChoiceField(label=_("User"), required=False)
+    user_id = _user_field()
     attendant_id = forms.ChoiceField(label=_("Attendant"), required=False)
     phone_number = forms.CharField(
         label=_("Routed phone number (optional)"),
         max_length=30,
         required=False,
-        help_text=_("International format, e.g. +4930123456."),
+        help_text=_("One of the account's phone numbers, e.g. +4930123456."),
     )
 
-    def __init__(self, *args: Any, users=(), attendants=(), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, attendants=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user_id"].choices = _choices(list(users))
         self.fields["attendant_id"].choices = _choices(list(attendants))
 
 
@@ -96,13 +121,14 @@ class DeviceForm(Prefixed):
     prefix_name = "dev"
     model = forms.CharField(label=_("Model"), max_length=100)
     mac = forms.CharField(label=_("MAC address"), max_length=30)
-    user_id = forms.ChoiceField(label=_("User"), required=False)
-    extension = forms.ChoiceField(label=_("Extension"), required=False)
+    extension = _extension_field(_("Extension"))
+    user_id = _user_field()
 
-    def __init__(self, *args: Any, users=(), extensions=(), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user_id"].choices = _choices(list(users))
-        self.fields["extension"].choices = _choices(list(extensions))
+        self.fields["user_id"].help_text = _(
+            "Empty: the user of a user extension; a device extension has none."
+        )
 
 
 class AttendantForm(Prefixed):
@@ -117,12 +143,10 @@ class AttendantForm(Prefixed):
     timeout_seconds = forms.IntegerField(
         label=_("Timeout (seconds)"), min_value=3, max_value=120, initial=10
     )
-    timeout_destination = forms.ChoiceField(label=_("On timeout, route to"), required=False)
+    timeout_destination = _extension_field(_("On timeout, route to"))
 
-    def __init__(self, *args: Any, extensions=(), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ext = _choices(list(extensions))
-        self.fields["timeout_destination"].choices = ext
         for day in WEEKDAYS:
             self.fields[f"{day}_open"] = forms.CharField(
                 label=_("%(day)s opens") % {"day": WEEKDAY_LABELS[day]},
@@ -135,9 +159,7 @@ class AttendantForm(Prefixed):
                 widget=forms.TimeInput(attrs={"type": "time"}),
             )
         for key in MENU_KEYS:
-            self.fields[f"digit_{key}"] = forms.ChoiceField(
-                label=_("Digit %(d)s") % {"d": key}, required=False, choices=ext
-            )
+            self.fields[f"digit_{key}"] = _extension_field(_("Digit %(d)s") % {"d": key})
 
     def hour_rows(self):
         return [(WEEKDAY_LABELS[d], self[f"{d}_open"], self[f"{d}_close"]) for d in WEEKDAYS]
@@ -173,10 +195,19 @@ class WelcomeForm(Prefixed):
 
 class EmergencyForm(Prefixed):
     prefix_name = "em"
-    site = forms.CharField(label=_("Site"), max_length=100)
+    site_product_id = forms.ChoiceField(label=_("Site"))
     number = forms.CharField(label=_("Emergency number"), max_length=8)
     caller_location = forms.CharField(
-        label=_("Caller location"),
+        label=_("Caller location (optional)"),
         max_length=300,
-        help_text=_("The site's address sent with emergency calls."),
+        required=False,
+        help_text=_(
+            "Sent with emergency calls. Empty: the site's address; give more, e.g. the floor."
+        ),
     )
+
+    def __init__(self, *args: Any, sites=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site_product_id"].choices = _choices(
+            [(s.id, f"{s.name} ({s.address})") for s in sites]
+        )

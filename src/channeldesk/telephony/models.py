@@ -112,17 +112,20 @@ class Extension(Versioned):
     attendant = models.ForeignKey(
         AutoAttendant, null=True, blank=True, on_delete=models.PROTECT, related_name="extensions"
     )
-    # The E.164 phone number routed to this extension ("" when none).
-    phone_number = models.CharField(max_length=16, blank=True)
+    # The account's phone number routed to this extension: the one source of truth of a
+    # number's cloud PBX use (contracts' PhoneNumber.usage/user mirror it, see
+    # contracts.actions.numbers.reflect_routing). One extension per number (one-to-one).
+    phone_number = models.OneToOneField(
+        "contracts.PhoneNumber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="extension",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["account", "number"], name="extension_unique_number"),
-            models.UniqueConstraint(
-                fields=["account", "phone_number"],
-                condition=~Q(phone_number=""),
-                name="extension_unique_phone_number",
-            ),
         ]
         indexes = [models.Index(fields=["account", "number"], name="extension_account_number")]
 
@@ -168,18 +171,31 @@ class WelcomeService(Versioned):
 
 
 class EmergencyNumber(Versioned):
+    """An emergency number of one of the account's sites (a contracts SiteProduct). The caller
+    location sent with emergency calls is the site's address unless overridden."""
+
     id = IdField()
     account = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="emergency_numbers"
     )
-    site = models.CharField(max_length=100)
+    site_product = models.ForeignKey(
+        "contracts.SiteProduct",
+        null=True,  # rows from before sites were linked; editing them asks for the site
+        on_delete=models.CASCADE,
+        related_name="emergency_numbers",
+    )
     number = models.CharField(max_length=8)
     caller_location = models.CharField(max_length=300)
+    location_overridden = models.BooleanField(default=False)
+
+    @property
+    def site_name(self) -> str:
+        return self.site_product.name if self.site_product_id and self.site_product else "—"
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "site", "number"], name="emergency_unique_site_number"
+                fields=["account", "site_product", "number"], name="emergency_unique_site_number"
             )
         ]
         indexes = [models.Index(fields=["account", "number"], name="emergency_account_number")]

@@ -55,7 +55,9 @@ def ranges(actor: Actor, account) -> QuerySet[ExtensionRange]:
 
 def extensions(actor: Actor, account) -> QuerySet[Extension]:
     return (
-        reach.visible(actor, Extension).filter(account=account).select_related("user", "attendant")
+        reach.visible(actor, Extension)
+        .filter(account=account)
+        .select_related("user", "attendant", "phone_number")
     )
 
 
@@ -82,7 +84,21 @@ def welcome(actor: Actor, account) -> QuerySet[WelcomeService]:
 
 
 def emergency(actor: Actor, account) -> QuerySet[EmergencyNumber]:
-    return reach.visible(actor, EmergencyNumber).filter(account=account)
+    return (
+        reach.visible(actor, EmergencyNumber).filter(account=account).select_related("site_product")
+    )
+
+
+def sites(actor: Actor, account, limit: int = 200) -> list:
+    """The account's site products (for emergency numbers), through reach."""
+    from channeldesk.contracts.models import SiteProduct
+
+    return list(
+        reach.visible(actor, SiteProduct)
+        .filter(base_package__account=account)
+        .only("id", "name", "street", "postal_code", "city", "country")
+        .order_by("name", "id")[:limit]
+    )
 
 
 def item(qs: QuerySet, item_id: str, label: str):
@@ -137,7 +153,7 @@ def extension_out(e: Extension) -> dict[str, Any]:
         "name": e.name,
         "user": _user(e.user),
         "attendant": {"id": e.attendant.id, "name": e.attendant.name} if e.attendant else None,
-        "phone_number": e.phone_number or None,
+        "phone_number": e.phone_number.e164 if e.phone_number else None,
     }
 
 
@@ -171,7 +187,8 @@ def welcome_out(w: WelcomeService) -> dict[str, Any]:
 def emergency_out(n: EmergencyNumber) -> dict[str, Any]:
     return {
         **_base(n),
-        "site": n.site,
+        "site": {"id": n.site_product.id, "name": n.site_product.name} if n.site_product else None,
         "number": n.number,
         "caller_location": n.caller_location,
+        "location_overridden": n.location_overridden,
     }

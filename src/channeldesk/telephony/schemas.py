@@ -229,22 +229,25 @@ class WelcomeList(Schema):
 
 class EmergencyIn(Schema):
     model_config = Forbid
-    site: str = Field(max_length=100)
+    site_product_id: str = Field(max_length=26)
     number: str = Field(max_length=8)
-    caller_location: str = Field(max_length=300)
+    # default: the site's address
+    caller_location: str | None = Field(default=None, max_length=300)
 
 
 class EmergencyPatch(Schema):
     model_config = Forbid
-    site: str | None = Field(default=None, max_length=100)
+    site_product_id: str | None = Field(default=None, max_length=26)
     number: str | None = Field(default=None, max_length=8)
+    # "" goes back to the site's address
     caller_location: str | None = Field(default=None, max_length=300)
 
 
 class EmergencyOut(_Out):
-    site: str
+    site: Ref | None
     number: str
     caller_location: str
+    location_overridden: bool
 
 
 class EmergencyList(Schema):

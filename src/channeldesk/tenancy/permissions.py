@@ -68,6 +68,8 @@ ACTIONS: dict[str, bool] = {
     "contract.view": False,
     "order.create": True,
     "phone_number.manage": True,
+    # new access credentials for a site product (partner_admin, account_admin)
+    "credentials.reissue": True,
     "invoice.view": False,
     "number_pool.manage": True,
     # telephony
@@ -139,6 +141,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "wholesale.view",
             "order.create",
             "phone_number.manage",
+            "credentials.reissue",
             "invoice.view",
             "token.manage",
             "webhook.manage",
@@ -169,8 +172,14 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             "contract.view",
             "order.create",
             "phone_number.manage",
+            "credentials.reissue",
             "invoice.view",
             "telephony.view",
+            # product.md §9 "the account manages" its cloud PBX (devices, numbering plan,
+            # attendants, welcome service, emergency numbers); §2 names site_admin and the
+            # partner, and the account_admin, who manages the account's users, ranks above
+            # the site_admin. Declaring the voice equipment stays the partner's.
+            "telephony.manage",
             "audit.view",
             "notification.view",
             "token.manage",

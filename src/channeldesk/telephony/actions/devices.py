@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from channeldesk.audit.events import record
-from channeldesk.core.errors import Conflict
+from channeldesk.core.errors import Conflict, ValidationFailed
 from channeldesk.telephony import validation as v
 from channeldesk.telephony.actions.common import (
     MANAGE,
@@ -20,9 +21,7 @@ from channeldesk.telephony.actions.common import (
     _text,
     locked_plan,
 )
-from channeldesk.telephony.models import (
-    Device,
-)
+from channeldesk.telephony.models import Device, Extension
 from channeldesk.tenancy import permissions
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization
@@ -40,6 +39,39 @@ def device_snapshot(d: Device) -> dict[str, Any]:
 
 
 MAC_TAKEN = gettext_lazy("This MAC address is already registered.")
+
+
+def _check_extension_user(d: Device, *, user_given: bool) -> None:
+    """A phone registers on a user's extension (then it is that user's phone) or on a device
+    extension (a shared phone without a user, e.g. in a meeting room) -- never on a group or
+    an attendant, which have no phone of their own."""
+    ext = d.extension
+    if ext is None:
+        return
+    if ext.kind == Extension.Kind.USER:
+        if not user_given or d.user_id is None:
+            d.user = ext.user
+        elif d.user_id != ext.user_id:
+            raise ValidationFailed.field(
+                "user_id",
+                _("The phone's user must be the user of extension %(n)s.") % {"n": ext.number},
+            )
+    elif ext.kind == Extension.Kind.DEVICE:
+        if user_given and d.user_id is not None:
+            raise ValidationFailed.field(
+                "user_id",
+                _(
+                    "Extension %(n)s is a device extension without a user: leave the user "
+                    "empty, or put the phone on the user's extension."
+                )
+                % {"n": ext.number},
+            )
+        d.user = None
+    else:
+        raise ValidationFailed.field(
+            "extension",
+            _("A phone goes on a user or device extension, not on a group or an attendant."),
+        )
 
 
 @transaction.atomic
@@ -61,6 +93,7 @@ def create_device(
         user=_member_user(account, user_id),
         extension=_extension(account, extension, "extension"),
     )
+    _check_extension_user(d, user_given=bool(user_id))
     if Device.objects.filter(mac=d.mac).exists():
         raise Conflict(str(MAC_TAKEN))
     _save(d, str(MAC_TAKEN))
@@ -91,6 +124,8 @@ def update_device(actor: Actor, d: Device, **data: Any) -> Device:
         d.user = _member_user(account, data["user_id"])
     if "extension" in data:
         d.extension = _extension(account, data["extension"], "extension")
+    if "extension" in data or "user_id" in data:
+        _check_extension_user(d, user_given=bool(data.get("user_id")))
     return _apply(
         actor, d, "telephony.device_updated", account, device_snapshot, before, str(MAC_TAKEN)
     )

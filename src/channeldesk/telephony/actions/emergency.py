@@ -1,4 +1,6 @@
-"""Emergency numbers per site (never usable as extensions)."""
+"""Emergency numbers per site (never usable as extensions). A site is one of the account's site
+products (contracts); the caller location sent with emergency calls is the site's address,
+unless an override is given (e.g. the floor and room)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from channeldesk.audit.events import record
-from channeldesk.core.errors import Conflict
+from channeldesk.contracts.models import SiteProduct
+from channeldesk.core.errors import Conflict, ValidationFailed
 from channeldesk.telephony import validation as v
 from channeldesk.telephony.actions.common import (
     MANAGE,
@@ -31,20 +34,43 @@ from channeldesk.tenancy.models import Organization
 
 
 def emergency_snapshot(n: EmergencyNumber) -> dict[str, Any]:
-    return {"site": n.site, "number": n.number, "caller_location": n.caller_location}
+    return {
+        "site_product_id": n.site_product_id,
+        "number": n.number,
+        "caller_location": n.caller_location,
+        "location_overridden": n.location_overridden,
+    }
+
+
+def _site(account: Organization, site_product_id: Any) -> SiteProduct:
+    site = (
+        SiteProduct.objects.filter(base_package__account=account, id=str(site_product_id or ""))
+        .only("id", "name", "street", "postal_code", "city", "country")
+        .first()
+    )
+    if site is None:
+        raise ValidationFailed.field("site_product_id", _("Choose one of the account's sites."))
+    return site
+
+
+def _locate(n: EmergencyNumber, site: SiteProduct, override: Any) -> None:
+    """The caller location: the override if one is given, else the site's address."""
+    text = _text(override, "caller_location", required=False, max_length=300)
+    n.location_overridden = bool(text)
+    n.caller_location = text or site.address
 
 
 def _check_emergency(n: EmergencyNumber) -> None:
-    n.site = _text(n.site, "site", required=True, max_length=100)
     n.number = v.digits(n.number, "number", lo=2, hi=8)
-    n.caller_location = _text(n.caller_location, "caller_location", required=True, max_length=300)
     if Extension.objects.filter(account=n.account, number=n.number).exists():
         raise Conflict(
             _("Extension %(n)s already uses this number. Remove or renumber it first.")
             % {"n": n.number}
         )
     if (
-        EmergencyNumber.objects.filter(account=n.account, site=n.site, number=n.number)
+        EmergencyNumber.objects.filter(
+            account=n.account, site_product_id=n.site_product_id, number=n.number
+        )
         .exclude(pk=n.pk)
         .exists()
     ):
@@ -56,11 +82,18 @@ EMERGENCY_TAKEN = gettext_lazy("This emergency number is already set for the sit
 
 @transaction.atomic
 def create_emergency(
-    actor: Actor, account: Organization, *, site: str, number: str, caller_location: str
+    actor: Actor,
+    account: Organization,
+    *,
+    site_product_id: str,
+    number: str,
+    caller_location: str | None = None,
 ) -> EmergencyNumber:
     permissions.require(actor, MANAGE, account)
     locked_plan(account)
-    n = EmergencyNumber(account=account, site=site, number=number, caller_location=caller_location)
+    site = _site(account, site_product_id)
+    n = EmergencyNumber(account=account, site_product=site, number=number)
+    _locate(n, site, caller_location)
     _check_emergency(n)
     _save(n, str(EMERGENCY_TAKEN))
     record(
@@ -77,12 +110,18 @@ def create_emergency(
 def update_emergency(actor: Actor, n: EmergencyNumber, **data: Any) -> EmergencyNumber:
     account = n.account
     permissions.require(actor, MANAGE, account)
-    _check_fields(data, ("site", "number", "caller_location"))
+    _check_fields(data, ("site_product_id", "number", "caller_location"))
     locked_plan(account)
     before = emergency_snapshot(n)
-    for key in ("site", "number", "caller_location"):
-        if key in data:
-            setattr(n, key, data[key])
+    site = _site(account, data.get("site_product_id") or n.site_product_id)
+    if site.id != n.site_product_id and "caller_location" not in data:
+        # another site: its address, unless the location was typed in
+        data["caller_location"] = n.caller_location if n.location_overridden else None
+    n.site_product = site
+    if "number" in data:
+        n.number = data["number"]
+    if "caller_location" in data:
+        _locate(n, site, data["caller_location"])
     _check_emergency(n)
     return _apply(
         actor,

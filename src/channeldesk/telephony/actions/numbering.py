@@ -20,6 +20,11 @@ from channeldesk.telephony.actions.common import (
     _text,
     locked_plan,
 )
+from channeldesk.telephony.actions.routing import (
+    account_number,
+    follow_extension_user,
+    reflect_routing,
+)
 from channeldesk.telephony.models import (
     AutoAttendant,
     EmergencyNumber,
@@ -170,7 +175,7 @@ def extension_snapshot(e: Extension) -> dict[str, Any]:
         "name": e.name,
         "user_id": e.user_id,
         "attendant_id": e.attendant_id,
-        "phone_number": e.phone_number,
+        "phone_number": e.phone_number.e164 if e.phone_number_id and e.phone_number else None,
     }
 
 
@@ -183,24 +188,25 @@ def _check_extension(plan: NumberingPlan, e: Extension) -> None:
         raise ValidationFailed.field(
             "number", _("The extension is not inside any range of the numbering plan.")
         )
-    emergency = EmergencyNumber.objects.filter(account=account, number=e.number).first()
+    emergency = (
+        EmergencyNumber.objects.filter(account=account, number=e.number)
+        .select_related("site_product")
+        .first()
+    )
     if emergency is not None:
         raise Conflict(
             _("%(n)s is an emergency number (site %(site)s) and cannot be an extension.")
-            % {"n": e.number, "site": emergency.site}
+            % {"n": e.number, "site": emergency.site_name}
         )
     if Extension.objects.filter(account=account, number=e.number).exclude(pk=e.pk).exists():
         raise Conflict(_("Extension %(n)s already exists.") % {"n": e.number})
-    e.phone_number = v.e164(e.phone_number)
     if (
-        e.phone_number
-        and Extension.objects.filter(account=account, phone_number=e.phone_number)
-        .exclude(pk=e.pk)
-        .exists()
+        e.phone_number_id
+        and Extension.objects.filter(phone_number_id=e.phone_number_id).exclude(pk=e.pk).exists()
     ):
         raise Conflict(
             _("The phone number %(p)s is already routed to another extension.")
-            % {"p": e.phone_number}
+            % {"p": e.phone_number.e164 if e.phone_number else ""}
         )
     if e.kind == Extension.Kind.USER and e.user_id is None:
         raise ValidationFailed.field("user_id", _("Choose the user of this extension."))
@@ -250,10 +256,11 @@ def create_extension(
         name=_text(name, "name", required=False, max_length=100),
         user=_member_user(account, user_id),
         attendant=_attendant(account, attendant_id),
-        phone_number=phone_number or "",
+        phone_number=account_number(account, phone_number),
     )
     _check_extension(plan, e)
     _save(e, _duplicate_extension(e))
+    reflect_routing([e.phone_number_id])
     record(
         actor,
         "telephony.extension_created",
@@ -271,6 +278,7 @@ def update_extension(actor: Actor, e: Extension, **data: Any) -> Extension:
     _check_fields(data, ("number", "name", "user_id", "attendant_id", "phone_number"))
     plan = locked_plan(account)
     before = extension_snapshot(e)
+    old_number, old_user = e.phone_number_id, e.user_id
     if "number" in data:
         e.number = data["number"]  # attendant destinations follow the row, not the number
     if "name" in data:
@@ -280,9 +288,9 @@ def update_extension(actor: Actor, e: Extension, **data: Any) -> Extension:
     if "attendant_id" in data:
         e.attendant = _attendant(account, data["attendant_id"])
     if "phone_number" in data:
-        e.phone_number = data["phone_number"] or ""
+        e.phone_number = account_number(account, data["phone_number"])
     _check_extension(plan, e)
-    return _apply(
+    _apply(
         actor,
         e,
         "telephony.extension_updated",
@@ -291,6 +299,10 @@ def update_extension(actor: Actor, e: Extension, **data: Any) -> Extension:
         before,
         _duplicate_extension(e),
     )
+    if e.user_id != old_user:
+        follow_extension_user(e)
+    reflect_routing([old_number, e.phone_number_id])
+    return e
 
 
 @transaction.atomic
@@ -299,7 +311,7 @@ def delete_extension(actor: Actor, e: Extension) -> None:
     permissions.require(actor, MANAGE, account)
     locked_plan(account)
     changes = extension_snapshot(e)
-    pk = e.pk
+    pk, routed = e.pk, e.phone_number_id
     _delete(
         e,
         _("Extension %(n)s is used by a device or an attendant. Change them first.")
@@ -313,3 +325,4 @@ def delete_extension(actor: Actor, e: Extension) -> None:
         target_id=pk,
         changes=changes,
     )
+    reflect_routing([routed])

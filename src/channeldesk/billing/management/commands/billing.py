@@ -1,4 +1,6 @@
+import json
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -29,6 +31,11 @@ class Command(BaseCommand):
         run = sub.add_parser("run")
         run.add_argument("--period", required=True, help="YYYY-MM")
         run.add_argument("--no-progress", action="store_true")
+        run.add_argument(
+            "--json",
+            action="store_true",
+            help="print the result and its timing as one JSON object (for benchmarks)",
+        )
 
     def handle(self, *args, **o):
         period = o["period"]
@@ -36,10 +43,30 @@ class Command(BaseCommand):
             actions.check_period(period)
         except ValidationFailed:
             raise CommandError("--period must be YYYY-MM") from None
+        started = time.perf_counter()
         todo = actions.drafts(period)
-        progress = None if o["no_progress"] else _bar(sys.stderr, len(todo))
+        drafted = time.perf_counter() - started
+        quiet = o["no_progress"] or o["json"]
+        progress = None if quiet else _bar(sys.stderr, len(todo))
         result = actions.run_billing(period, progress=progress, todo=todo)
+        total = time.perf_counter() - started
+        if o["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "period": result.period,
+                        "drafts": result.drafts,
+                        "issued": result.issued,
+                        "skipped": result.skipped,
+                        "seconds_drafts": round(drafted, 3),
+                        "seconds_issue": round(result.seconds, 3),
+                        "seconds_total": round(total, 3),
+                    }
+                )
+            )
+            return
         self.stdout.write(
             f"billing run {result.period}: {result.issued} invoices issued, "
-            f"{result.skipped} already issued"
+            f"{result.skipped} already issued "
+            f"({total:.2f} s: drafts {drafted:.2f} s, issuing {result.seconds:.2f} s)"
         )
