@@ -8,7 +8,9 @@ name_key are computed with the same functions tenancy.models uses.
 Full scale (`scale=1.0`): 1 operator, 20 distributors, 2,000 resellers, 1,000,000 customer
 accounts (97 % under resellers, ~485 each; 2 % directly under distributors; 1 % direct
 customers of the operator), ~5,000,000 users with one membership each, 1.3 support contacts
-and 2 audit events per account.
+and 2 audit events per account; 2,000,000 subscriptions with their licenses; a base package
+(contract) for one account in ten with 1-3 site products, their central resources, an IP
+connection per site and 4 phone numbers per site (what the billing run bills).
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ from django.db import connection, models, transaction
 from channeldesk.accounts.models import SupportContact
 from channeldesk.audit.models import AuditEvent
 from channeldesk.catalog.catalog import current
+from channeldesk.contracts.models import (
+    BasePackage,
+    IpConnection,
+    PhoneNumber,
+    Resource,
+    SiteProduct,
+)
 from channeldesk.identity.models import ApiToken, User, hash_secret
 from channeldesk.subscriptions.dates import payment_date
 from channeldesk.subscriptions.models import License, Subscription
@@ -828,6 +837,159 @@ def generate_subscriptions(ctx: Context, progress: Callable[[str], None]) -> int
     return subs.written
 
 
+PACKAGE_SHARE = 10  # one account in ten has a base package (contract)
+NUMBERS_PER_SITE = 4
+# The national destination code of each generator city (its numbers come from that area).
+AREA = {
+    "Berlin": "30",
+    "Hamburg": "40",
+    "München": "89",
+    "Köln": "221",
+    "Frankfurt am Main": "69",
+    "Stuttgart": "711",
+    "Wien": "1",
+    "Graz": "316",
+    "Zürich": "44",
+    "Amsterdam": "20",
+    "Rotterdam": "10",
+    "Utrecht": "30",
+    "Antwerpen": "3",
+}
+PREFIX = {"DE": "49", "AT": "43", "CH": "41", "NL": "31", "BE": "32"}
+POSTAL = {city: postal for city, _country, _sub, postal in CITIES}
+
+
+def _contract_accounts(ctx: Context) -> list[tuple[str, str, str]]:
+    """(id, city, country) of every tenth active customer account, in id order."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, city, country FROM tenancy_organization "
+            "WHERE kind = 'customer' AND status = 'active' ORDER BY id"
+        )
+        return [r for i, r in enumerate(cur.fetchall()) if i % PACKAGE_SHARE == 0]
+
+
+def generate_contracts(ctx: Context, progress: Callable[[str], None]) -> int:
+    """Base packages (seed 002) as the order flow leaves them: the catalog's base fee with its
+    included resources (2 parallel calls, national flatrate), sometimes a budget or a monthly
+    service; 1-3 site products at the catalog price, each with an FTTH connection and
+    NUMBERS_PER_SITE numbers of the site's area (sequential E.164 per area, unique)."""
+    rng = ctx.rng
+    items = {e["key"]: e for e in current().entries("contract_items")}
+    base, site = items["base_package"], items["site_product"]
+    conn = site.get("ip_connection", {"type": "FTTH", "bandwidth": "100 Mbit/s"})
+    pkgs = Table(
+        BasePackage,
+        [
+            "id",
+            "account_id",
+            "number",
+            "name",
+            "start_date",
+            "monthly_fee",
+            "currency",
+            "created_at",
+        ],
+    )
+    res_cols = ["id", "base_package_id", "kind", "item", "name", "quantity", "amount", "period"]
+    res = Table(Resource, [*res_cols, "scope", "monthly_price", "included", "created_at"])
+    site_cols = ["id", "base_package_id", "name", "street", "postal_code", "city", "country"]
+    sites = Table(SiteProduct, [*site_cols, "area", "monthly_fee", "number_fee", "created_at"])
+    ips = Table(IpConnection, ["id", "site_product_id", "type", "bandwidth", "access_identifier"])
+    num_cols = ["id", "e164", "country", "area", "block", "account_id", "base_package_id"]
+    nums = Table(PhoneNumber, [*num_cols, "site_product_id", "usage", "allocated_at"])
+    extras = [items[k] for k in ("budget_100", "flatrate_mobile", "service_change_management")]
+    next_number: dict[tuple[str, str], int] = {}
+    accounts = _contract_accounts(ctx)
+    step = (ctx.end - ctx.start) / max(1, len(accounts))
+    for n, (account_id, city, country) in enumerate(accounts):
+        when = ctx.start + step * n
+        stamp = ctx.to_db(when)
+        pid = ctx.ids.at(int(when * 1000))
+        start = dt.datetime.fromtimestamp(when, dt.UTC).date().isoformat()
+        pkgs.add(
+            (
+                pid,
+                account_id,
+                f"BP-{n + 1:08d}",
+                "Base package",
+                start,
+                base["monthly_price"],
+                "EUR",
+                stamp,
+            )
+        )
+        chosen = [items[k] for k in base.get("includes", [])]
+        if rng.random() < 0.3:
+            chosen.append(rng.choice(extras))
+        for j, e in enumerate(chosen):
+            included = j < len(base.get("includes", []))
+            res.add(
+                (
+                    ctx.ids.at(int(when * 1000)),
+                    pid,
+                    e["kind"],
+                    e["key"],
+                    e["name"]["en"],
+                    e.get("quantity", 0),
+                    e.get("amount"),
+                    e.get("period", ""),
+                    e.get("scope", ""),
+                    "0.00" if included else e.get("monthly_price", "0.00"),
+                    included,
+                    stamp,
+                )
+            )
+        area = AREA[city]
+        for k in range(rng.choice((1, 1, 2, 3))):
+            sid = ctx.ids.at(int(when * 1000))
+            sites.add(
+                (
+                    sid,
+                    pid,
+                    f"Site {k + 1}",
+                    f"{rng.choice(WORDS)}straße {rng.randint(1, 180)}",
+                    POSTAL[city],
+                    city,
+                    country,
+                    area,
+                    site["monthly_price"],
+                    site.get("number_price", "0.00"),
+                    stamp,
+                )
+            )
+            ips.add(
+                (ctx.ids.at(int(when * 1000)), sid, conn["type"], conn["bandwidth"], f"ACC-{sid}")
+            )
+            for _ in range(NUMBERS_PER_SITE):
+                seq = next_number[(country, area)] = next_number.get((country, area), 0) + 1
+                e164 = f"+{PREFIX[country]}{area}{5_000_000 + seq}"
+                nums.add(
+                    (
+                        ctx.ids.at(int(when * 1000)),
+                        e164,
+                        country,
+                        area,
+                        f"bench-{country}-{area}",
+                        account_id,
+                        pid,
+                        sid,
+                        "unassigned",
+                        stamp,
+                    )
+                )
+        if (n + 1) % CHUNK == 0 or n + 1 == len(accounts):
+            with transaction.atomic(), connection.cursor() as cur:
+                for t in (pkgs, res, sites, ips, nums):
+                    t.flush(cur.cursor)
+    for t in (pkgs, res, sites, ips, nums):
+        ctx.counts[t.name] = t.written
+    progress(
+        f"  base packages: {pkgs.written:,}, sites: {sites.written:,}, numbers: {nums.written:,}"
+    )
+    return pkgs.written
+
+
 def issue_tokens(ctx: Context) -> dict[str, Any]:
     """API tokens for the measured principals (and the partner-search crowd)."""
     table = Table(ApiToken, ["id", "membership_id", "name", "token_hash", "hint", "created_at"])
@@ -906,7 +1068,10 @@ def generate(
             cur.execute("PRAGMA foreign_keys=OFF")
             cur.execute("PRAGMA cache_size=-512000")
         dropped = _sqlite_secondary_indexes(
-            [t.name for t in w.tables] + [Subscription._meta.db_table, License._meta.db_table]
+            [t.name for t in w.tables]
+            + [Subscription._meta.db_table, License._meta.db_table]
+            + [m._meta.db_table for m in (BasePackage, Resource, SiteProduct, IpConnection)]
+            + [PhoneNumber._meta.db_table]
         )
         with connection.cursor() as cur:
             for name, _ in dropped:
@@ -915,6 +1080,7 @@ def generate(
     ctx.counts = {t.name: t.written for t in w.tables}
     progress(f"  rows written in {time.monotonic() - started:.0f} s: {ctx.counts}")
     subs = generate_subscriptions(ctx, progress)
+    generate_contracts(ctx, progress)
     if dropped:
         t0 = time.monotonic()
         with connection.cursor() as cur:

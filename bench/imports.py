@@ -3,7 +3,9 @@ measured data stays as generated:
 
 - 10,000 licenses assigned in one API request (POST /subscriptions/{id}/licenses) to a new
   customer account of the measured reseller with 10,000 users; target ≤ 3 s;
-- a 100,000-row account CSV imported with `channeldesk import accounts`; target ≤ 60 s.
+- a 100,000-row account CSV imported with `channeldesk import accounts`; target ≤ 60 s;
+- the month's billing run (`channeldesk billing run --period YYYY-MM --json`) over the dataset's
+  base packages and subscriptions: measured and reported (issue 7), no target.
 """
 
 from __future__ import annotations
@@ -154,3 +156,20 @@ def run_import(db_url: str, path: Path, partner_id: str, root: Path) -> tuple[fl
     # "imported 100000 account(s) in 31.2 s"
     seconds = float(last[0].rsplit(" in ", 1)[1].split()[0])
     return seconds, wall, last[0]
+
+
+def run_billing(db_url: str, period: str, root: Path) -> dict[str, Any]:
+    """The billing command's own JSON result (drafts, issued, seconds) plus its wall time."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [*COMMAND, "billing", "run", "--period", period, "--json"],
+        env={**os.environ, "DATABASE_URL": db_url},
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.monotonic() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"billing run failed: {done.stderr[-2000:]}")
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "wall": round(wall, 1)}

@@ -480,9 +480,16 @@ def run_bulk(ds: Dataset, log: Callable[[str], None]) -> dict:
         partner = principals["principals"]["reseller"]["organization_id"]
         import_s, wall, line = imports.run_import(scratch.db_url, source, partner, ROOT)
         log(f"[{ds.label}] bulk: {line} ({wall:.1f} s with the command's start-up)")
+        period = dt.date.today().strftime("%Y-%m")
+        billing = imports.run_billing(scratch.db_url, period, ROOT)
+        log(
+            f"[{ds.label}] bulk: billing run {period}: {billing['issued']} invoices in "
+            f"{billing['seconds_total']:.1f} s (drafts {billing['seconds_drafts']:.1f} s)"
+        )
         return {
             "licenses": {"count": n, "status": status, "seconds": round(seconds, 3)},
             "import": {"rows": imports.IMPORT_ROWS, "seconds": import_s, "wall": round(wall, 1)},
+            "billing": billing,
         }
     finally:
         path = Path(scratch.db_url.removeprefix("sqlite:///"))
@@ -509,6 +516,10 @@ def bulk_rows(results: list[dict]) -> list[list[str]]:
             verdict_text = f"{'PASS' if ok else 'FAIL'} (target ≤ {imports.IMPORT_SECONDS:.0f} s)"
             what = f"import {imp['rows']} accounts"
             rows.append([res["label"], what, f"{imp['seconds']:.1f} s", verdict_text])
+        if "billing" in bulk:
+            bill = bulk["billing"]
+            what = f"billing run, {bill['issued']} invoices ({bill['drafts']} drafts)"
+            rows.append([res["label"], what, f"{bill['seconds_total']:.1f} s", "measured"])
     return rows
 
 

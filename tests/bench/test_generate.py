@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import phonenumbers
 import pytest
 from bench.generate import DISTRIBUTORS, generate
 from django.test import Client
@@ -110,3 +111,29 @@ def test_subscriptions_and_licenses_of_the_accounts_users(data):
     assert [i["id"] for i in response.json()["items"]] == list(
         expected.order_by("-id").values_list("id", flat=True)[:50]
     )
+
+
+def test_base_packages_the_billing_run_bills(data):
+    from channeldesk.billing.actions import run_billing
+    from channeldesk.billing.models import Invoice
+    from channeldesk.contracts.models import BasePackage, PhoneNumber, SiteProduct
+
+    packages = list(BasePackage.objects.select_related("account"))
+    active = Organization.objects.filter(kind="customer", status="active").count()
+    assert len(packages) == data["counts"]["contracts_basepackage"] == -(-active // 10)
+    assert all(p.account.kind == "customer" for p in packages)
+    sites = SiteProduct.objects.filter(base_package__in=packages).count()
+    assert len(packages) <= sites <= 3 * len(packages)
+    numbers = list(PhoneNumber.objects.select_related("site_product__base_package"))
+    assert len(numbers) == 4 * sites
+    assert all(n.account_id == n.site_product.base_package.account_id for n in numbers)
+    assert len({n.e164 for n in numbers}) == len(numbers)
+    period = dt.date.today().strftime("%Y-%m")
+    result = run_billing(period)
+    assert Invoice.objects.filter(source="contracts.base_package").count() == len(packages)
+    assert result.issued == Invoice.objects.count() > len(packages)  # and the wholesale ones
+    assert run_billing(period).issued == 0
+    for n in numbers[:50]:  # real numbers of the site's area
+        parsed = phonenumbers.parse(n.e164)
+        assert phonenumbers.is_valid_number(parsed), n.e164
+        assert phonenumbers.region_code_for_number(parsed) == n.country

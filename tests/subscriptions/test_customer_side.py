@@ -260,9 +260,13 @@ def test_subscriptions_move_with_the_account_and_billing_follows_the_new_partner
     PartnerLink.objects.filter(id=link.id).update(
         started_at=link.started_at.replace(year=2026, month=3, day=15)
     )
-    assert {d.bill_to_id for d in wholesale_drafts("2026-02")} == {world.a.reseller.id}
-    assert {d.bill_to_id for d in wholesale_drafts("2026-03")} == {world.a.reseller.id}
+    # (two-tier: the operator bills the reseller's distributor, which bills the reseller)
+    old_chain = {world.a.distributor.id, world.a.reseller.id}
+    assert {d.bill_to_id for d in wholesale_drafts("2026-02")} == old_chain
+    assert {d.bill_to_id for d in wholesale_drafts("2026-03")} == old_chain
     drafts = {d.bill_to_id: d for d in wholesale_drafts("2026-04")}
-    assert set(drafts) == {world.b.reseller.id}
-    [line] = drafts[world.b.reseller.id].lines
-    assert line.unit_price == Decimal("1.95") and line.quantity == 6
+    assert set(drafts) == {world.b.distributor.id, world.b.reseller.id}
+    assert drafts[world.b.reseller.id].issuer_id == world.b.distributor.id
+    for bill_to in drafts.values():
+        [line] = bill_to.lines
+        assert line.unit_price == Decimal("1.95") and line.quantity == 6

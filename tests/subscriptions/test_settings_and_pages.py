@@ -6,6 +6,7 @@ self-service part of the dialog)."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from channeldesk.audit.models import AuditEvent
 from channeldesk.catalog.catalog import DEFAULT_FILE, CatalogError, parse
@@ -244,6 +245,8 @@ def test_admins_see_a_users_licenses(world, web_as):
         html = c.get(f"/accounts/{account.id}/licenses").content.decode()
         assert html.count("data-license=") == 3, key
     c = web_as(world.members["account_admin"])
+    users_page = c.get(reverse("org-users", args=[account.id])).content.decode()
+    assert f'href="/accounts/{account.id}/licenses?user={ann.id}"' in users_page  # linked
     html = c.get(f"/accounts/{account.id}/licenses?user={ann.id}").content.decode()
     assert "Licenses of Ann" in html and html.count("data-license=") == 2
     html = c.get(f"/accounts/{account.id}/licenses?q=BO").content.decode()

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.core import signals
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -112,17 +112,18 @@ class FastReads:
         language = self._language(environ)
         if language is None:
             return None
+        # The request signals as Django's handler sends them: their receivers check the
+        # database connections (close_old_connections: CONN_MAX_AGE, errors, health) and
+        # reset the query log. A connection that broke before the request fails the read,
+        # and Django then answers afresh.
+        signals.request_started.send(sender=self.__class__, environ=environ)
         try:
             return self._run(route, values, environ, " ".join(rest), language)
         except Exception:  # Django answers (and logs) whatever went wrong
             log.debug("fast read fell back to Django", exc_info=True)
             return None
         finally:
-            # What request_started/finished do for these reads: they touch only the default
-            # database (no cache, no urlconf), so only its connection is checked, as
-            # close_old_connections does (CONN_MAX_AGE, errors, health). A connection that
-            # broke before the request fails the read, and Django then answers afresh.
-            connections[DEFAULT_DB_ALIAS].close_if_unusable_or_obsolete()
+            signals.request_finished.send(sender=self.__class__)
 
     def _values(self, route: Route, match: re.Match, environ: dict) -> dict[str, Any] | None:
         query = environ.get("QUERY_STRING", "")

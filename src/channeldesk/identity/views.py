@@ -29,7 +29,7 @@ from channeldesk.identity.middleware import SESSION_MEMBERSHIP
 from channeldesk.identity.models import ApiToken
 from channeldesk.tenancy import permissions, reach
 from channeldesk.tenancy.models import Organization
-from channeldesk.tenancy.roles import Role
+from channeldesk.tenancy.roles import Kind, Role
 
 
 def _safe_next(request, default="/"):
@@ -261,6 +261,9 @@ def users_view(request, org_id: str | None = None):
             "form": form,
             "can_manage": can_manage,
             "roles": roles,
+            # Each member's licenses (subscriptions' licenses-by-user page), for customers.
+            "licenses_link": org.kind == Kind.CUSTOMER
+            and permissions.can(actor, "license.view", org),
         },
     )
 
