@@ -255,25 +255,29 @@ def search_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
-def cursor_after(cursor: str) -> str:
+def cursor_after(cursor: str, n: int = 1) -> list[str]:
     try:
         values = orjson.loads(_b64(cursor))
     except ValueError:
         raise Problem(
             422, "The request is not valid.", [{"field": "cursor", "message": "is not valid"}]
         ) from None
-    if not isinstance(values, list) or len(values) != 1 or not isinstance(values[0], str):
+    if not isinstance(values, list) or len(values) != n:
         raise Problem(
             422, "The request is not valid.", [{"field": "cursor", "message": "is not valid"}]
         )
-    return values[0]
+    if not all(isinstance(v, str) for v in values):
+        raise Problem(
+            422, "The request is not valid.", [{"field": "cursor", "message": "is not valid"}]
+        )
+    return values
 
 
 ACCOUNT_COLS = (
     "o.id, o.name, o.street, o.city, o.postal_code, o.country, o.subdivision, "
     "o.default_language, o.business_type, o.cloud_region, o.platform, o.pbx_type, "
     "o.billing_customer_number, o.status, o.created_at, o.updated_at, o.version, "
-    "p.id, p.name, p.kind"
+    "p.id, p.name, p.kind, o.name_key"
 )
 ACCOUNT_FROM = (
     " FROM tenancy_organization o LEFT JOIN tenancy_organization p ON o.parent_id = p.id"
@@ -341,21 +345,32 @@ def account_page(actor: Actor, qs: dict) -> tuple[list[tuple], str | None]:
         where += " AND k.name_key >= %s AND k.name_key < %s"
         params += (key, key + "\uffff")
     cursor = qs.get("cursor", [""])[0]
-    if cursor:
-        where += " AND k.id > %s"
-        params += (cursor_after(cursor),)
+    # The app's order (accounts.queries.search_order): by id, a search by (name_key, id).
+    if q:
+        if cursor:
+            name_key, after = cursor_after(cursor, 2)
+            where += " AND (k.name_key > %s OR (k.id > %s AND k.name_key = %s))"
+            where += " AND k.name_key >= %s"
+            params += (name_key, after, name_key, name_key)
+        inner, outer = "k.name_key, k.id", "o.name_key, o.id"
+    else:
+        if cursor:
+            where += " AND k.id > %s"
+            params += (cursor_after(cursor)[0],)
+        inner, outer = "k.id", "o.id"
     # The app's shape (core.pagination.keyset with rows=): the page's keys from the index,
     # then the wide rows and the partner for those keys only.
     rows = db().all(
         f"SELECT {ACCOUNT_COLS}{ACCOUNT_FROM} AND o.id IN (SELECT k.id FROM "
-        f"tenancy_organization k WHERE k.kind = 'customer'{where} ORDER BY k.id LIMIT %s) "
-        "ORDER BY o.id LIMIT %s",
+        f"tenancy_organization k WHERE k.kind = 'customer'{where} ORDER BY {inner} LIMIT %s) "
+        f"ORDER BY {outer} LIMIT %s",
         (*params, limit + 1, limit + 1),
     )
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = base64.urlsafe_b64encode(orjson.dumps([rows[-1][0]])).decode().rstrip("=")
+        last = [rows[-1][20], rows[-1][0]] if q else [rows[-1][0]]
+        next_cursor = base64.urlsafe_b64encode(orjson.dumps(last)).decode().rstrip("=")
     return rows, next_cursor
 
 
@@ -494,7 +509,7 @@ def subscriptions(environ, qs):
         keys_params += (status,)
     if cursor:
         keys_where += " AND s2.id < %s"
-        keys_params += (cursor_after(cursor),)
+        keys_params += (cursor_after(cursor)[0],)
     rows = d.all(
         f"SELECT {SUBSCRIPTION_COLS}{SUBSCRIPTION_FROM} AND s.id IN ("
         "SELECT s2.id FROM subscriptions_subscription s2"

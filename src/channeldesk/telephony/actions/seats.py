@@ -46,7 +46,9 @@ def route_to_seat(
     if plan is None:
         raise Conflict(str(NO_CLOUD_PBX))
     exts = list(
-        Extension.objects.select_for_update()
+        # of=("self",): the nullable phone_number join is read, not locked (PostgreSQL
+        # refuses FOR UPDATE on the nullable side of an outer join).
+        Extension.objects.select_for_update(of=("self",))
         .filter(account=plan.account, kind=Extension.Kind.USER, user=user)
         .select_related("phone_number")
         .order_by("number")
