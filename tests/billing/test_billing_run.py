@@ -152,3 +152,45 @@ def test_concurrent_runs_issue_gapless_unique_numbers():
     assert len(invoices) == 12  # every package once
     assert sorted(i.sequence for i in invoices) == list(range(1, 13))  # no gaps, no duplicates
     assert len({i.number for i in invoices}) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_in_batches_keep_numbers_gapless_per_issuer(monkeypatch):
+    """The run issues BATCH drafts per transaction; with batches smaller than the run and
+    three runs at once, every issuer's numbers are still 1..n, each draft issued once and
+    audited once."""
+    from channeldesk.audit.models import AuditEvent
+    from tests import factories
+
+    monkeypatch.setattr(actions, "BATCH", 5)
+    world = factories.world()
+    for i in range(9):
+        cf.site(cf.base_package(world.a.customer, name=f"A {i}"), name=f"Site A{i}")
+        cf.site(cf.base_package(world.b.customer, name=f"B {i}"), name=f"Site B{i}")
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def run():
+        try:
+            barrier.wait()
+            actions.run_billing(PERIOD)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    for issuer in (world.a.reseller, world.b.reseller):
+        invoices = list(Invoice.objects.filter(issuer=issuer))
+        assert sorted(i.sequence for i in invoices) == list(range(1, 10))
+        assert len({i.key for i in invoices}) == 9
+        assert all(i.lines.count() >= 2 for i in invoices)  # base fee and the site
+    events = AuditEvent.objects.filter(action="invoice.issued")
+    assert events.count() == 18
+    assert {e.target_id for e in events} == set(Invoice.objects.values_list("id", flat=True))
+    assert actions.run_billing(PERIOD).issued == 0

@@ -117,3 +117,22 @@ def test_subscriptions_not_due_in_the_period_are_not_billed(world, subs):
     assert december.total == Decimal("19.50")
     assert all("Meetings" not in ln.description for ln in december.lines.all())
     assert annual.billing_period == "annual"
+
+
+def test_the_wholesale_source_reads_in_a_fixed_number_of_queries(world, subs):
+    """However many subscriptions, accounts and partners: the links, then the subscriptions
+    with their account, partner and its parent (deferred fields read later would be one
+    query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from channeldesk.subscriptions.billing import wholesale_drafts
+
+    with CaptureQueriesContext(connection) as few:
+        drafts = wholesale_drafts(PERIOD)
+    assert len(drafts) == 9
+    for i in range(5):
+        subscription(factories.org(Kind.CUSTOMER, world.b.reseller), start_date=START)
+    with CaptureQueriesContext(connection) as more:
+        assert len(wholesale_drafts(PERIOD)) == 9
+    assert len(more) == len(few) <= 3, [q["sql"] for q in more.captured_queries]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext as _
 
 from channeldesk.accounts.domains import domains_by_account, domains_of
@@ -32,13 +33,20 @@ def accounts(
 def _accounts(
     actor: Actor, *, key: str | None, status: str | None, partner_id: str | None
 ) -> QuerySet[Account]:
-    qs = reach.visible(actor, Account)
+    # Which index reads the list (bench/, 1 M accounts): a distributor's subtree (tens of
+    # thousands of accounts) is read in the list's order (org_kind_id or org_kind_name, the
+    # path checked per row) and stops at the limit; a reseller's few hundred are read
+    # by path and sorted, also when searching (a name prefix matches thousands platform-wide).
+    large = actor.organization.kind == Kind.DISTRIBUTOR
+    qs = reach.visible(actor, Account, indexed=not large)
     if status:
         qs = qs.filter(status=status)
     if partner_id:
         qs = qs.filter(parent_id=partner_id)
     if key is not None:
-        qs = qs.filter(name_key__gte=key, name_key__lt=key + "\uffff")
+        by_path = actor.organization.kind == Kind.RESELLER
+        name = reach.Unindexed(F("name_key")) if by_path else F("name_key")
+        qs = qs.filter(GreaterThanOrEqual(name, key), LessThan(name, key + "\uffff"))
     return qs
 
 

@@ -16,10 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channeldesk.audit.events import record
+from channeldesk.audit.events import BulkEvent, record, record_many
 from channeldesk.billing import sources
 from channeldesk.billing.models import BillingRun, Invoice, InvoiceLine
-from channeldesk.billing.sequences import next_value
+from channeldesk.billing.sequences import advance, lock, next_value
 from channeldesk.core.errors import ValidationFailed
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization
@@ -62,6 +62,102 @@ class _AlreadyIssued(Exception):
     pass
 
 
+def _priced(draft: sources.InvoiceDraft) -> tuple[list[tuple], Decimal]:
+    """(position, description, quantity, unit price, amount) per line, and the total."""
+    lines = []
+    total = Decimal("0")
+    for pos, line in enumerate(draft.lines, start=1):
+        qty = Decimal(line.quantity)
+        unit = Decimal(line.unit_price)
+        amount = (qty * unit).quantize(CENT, rounding=ROUND_HALF_UP)
+        total += amount
+        lines.append((pos, line.description[:300], qty, unit, amount))
+    return lines, total
+
+
+def _issued_event(invoice: Invoice, total: Decimal) -> dict:
+    return {
+        "number": invoice.number,
+        "period": invoice.period,
+        "source": invoice.source,
+        "total": str(total),
+        "currency": invoice.currency,
+    }
+
+
+BATCH = 500  # drafts issued per transaction by the billing run
+
+
+def issue_batch(
+    batch: list[sources.InvoiceDraft], period: str, paths: dict[str, str], system: Actor
+) -> int:
+    """Issue the drafts of `batch` not yet issued for `period` in one transaction: what
+    `issue` does per draft, with the counters of the batch's issuers locked (in id order)
+    before the "already issued?" check and advanced once each, invoices, lines and audit
+    events inserted in bulk. `paths`: bill-to id -> its organization path. Returns the
+    number issued; a conflict with a concurrent run (IntegrityError) rolls the batch back
+    and raises, for the caller to issue those drafts one by one."""
+    with transaction.atomic():
+        issuers = sorted({d.issuer_id for d in batch})
+        lasts = {i: lock(f"invoice:{i}") for i in issuers}
+        done = set(
+            Invoice.objects.filter(
+                period=period,
+                source__in={d.source for d in batch},
+                key__in={d.key for d in batch},
+            ).values_list("source", "key")
+        )
+        new: list[sources.InvoiceDraft] = []
+        for d in batch:
+            if (d.source, d.key) not in done:
+                done.add((d.source, d.key))  # a draft twice in one batch is issued once
+                new.append(d)
+        numbers = {
+            i: iter(advance(f"invoice:{i}", lasts[i], sum(d.issuer_id == i for d in new)))
+            for i in issuers
+        }
+        invoices, lines, events = [], [], []
+        for d in new:
+            priced, total = _priced(d)
+            seq = next(numbers[d.issuer_id])
+            invoice = Invoice(
+                number=f"INV-{seq:07d}",
+                sequence=seq,
+                issuer_id=d.issuer_id,
+                bill_to_id=d.bill_to_id,
+                source=d.source,
+                key=d.key,
+                period=period,
+                currency=d.currency,
+                total=total,
+            )
+            invoices.append(invoice)
+            lines += [
+                InvoiceLine(
+                    invoice=invoice,
+                    position=pos,
+                    description=desc,
+                    quantity=qty,
+                    unit_price=unit,
+                    amount=amount,
+                )
+                for pos, desc, qty, unit, amount in priced
+            ]
+            events.append(
+                BulkEvent(
+                    d.bill_to_id,
+                    paths[d.bill_to_id],
+                    Invoice._meta.label_lower,
+                    invoice.id,
+                    _issued_event(invoice, total),
+                )
+            )
+        Invoice.objects.bulk_create(invoices)
+        InvoiceLine.objects.bulk_create(lines, batch_size=1000)
+        record_many(system, "invoice.issued", events)
+        return len(new)
+
+
 def issue(
     draft: sources.InvoiceDraft,
     period: str,
@@ -75,14 +171,7 @@ def issue(
     the "already issued?" check repeats under that lock: two runs at once neither skip a
     number nor use one twice, and never issue a draft twice.
     """
-    lines = []
-    total = Decimal("0")
-    for pos, line in enumerate(draft.lines, start=1):
-        qty = Decimal(line.quantity)
-        unit = Decimal(line.unit_price)
-        amount = (qty * unit).quantize(CENT, rounding=ROUND_HALF_UP)
-        total += amount
-        lines.append((pos, line.description[:300], qty, unit, amount))
+    lines, total = _priced(draft)
     try:
         with transaction.atomic():
             seq = next_value(f"invoice:{draft.issuer_id}")
@@ -117,13 +206,7 @@ def issue(
                 "invoice.issued",
                 organization=bill_to or Organization.objects.get(id=draft.bill_to_id),
                 target=invoice,
-                changes={
-                    "number": invoice.number,
-                    "period": period,
-                    "source": draft.source,
-                    "total": str(total),
-                    "currency": draft.currency,
-                },
+                changes=_issued_event(invoice, total),
             )
             return invoice
     except (_AlreadyIssued, IntegrityError):
@@ -143,21 +226,32 @@ def run_billing(
     todo = drafts(period) if todo is None else todo
     # One query for what this period has already; each new draft is re-checked under lock.
     done = set(Invoice.objects.filter(period=period).values_list("source", "key"))
-    orgs: dict[str, Organization] = {}
     system = Actor.system()
     issued = skipped = 0
+    pending: list[sources.InvoiceDraft] = []
+
+    def flush() -> None:
+        nonlocal issued, skipped
+        if not pending:
+            return
+        ids = {d.bill_to_id for d in pending}
+        paths = dict(Organization.objects.filter(id__in=ids).values_list("id", "path"))
+        try:
+            n = issue_batch(pending, period, paths, system)
+        except IntegrityError:  # a concurrent run issued some of them: one by one, then
+            n = sum(issue(d, period, system=system) is not None for d in pending)
+        issued += n
+        skipped += len(pending) - n
+        pending.clear()
+
     for draft in progress(todo) if progress else todo:
         if (draft.source, draft.key) in done:
             skipped += 1
             continue
-        if draft.bill_to_id not in orgs:
-            if len(orgs) > 10000:
-                orgs.clear()
-            orgs[draft.bill_to_id] = Organization.objects.get(id=draft.bill_to_id)
-        if issue(draft, period, bill_to=orgs[draft.bill_to_id], system=system) is None:
-            skipped += 1
-        else:
-            issued += 1
+        pending.append(draft)
+        if len(pending) >= BATCH:
+            flush()
+    flush()
     # Add to what earlier runs of the period issued: a second run issues nothing new and must
     # not overwrite the count with 0.
     BillingRun.objects.filter(period=period).update(

@@ -25,3 +25,25 @@ def next_value(key: str) -> int:
             pass
         NumberSequence.objects.filter(key=key).update(last=F("last") + 1)
     return NumberSequence.objects.values_list("last", flat=True).get(key=key)
+
+
+def lock(key: str) -> int:
+    """Lock the counter row of `key` (created at 0 if missing) until the caller's transaction
+    ends; returns its last value. With `advance`, for drawing several numbers at once."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock must run inside a transaction")
+    row = NumberSequence.objects.select_for_update().filter(key=key).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(key=key, last=0)
+        except IntegrityError:  # created concurrently: fine, it exists now
+            pass
+        row = NumberSequence.objects.select_for_update().get(key=key)
+    return row.last
+
+
+def advance(key: str, last: int, n: int) -> range:
+    """The next `n` numbers after `last` (from `lock` in this transaction), now drawn."""
+    NumberSequence.objects.filter(key=key).update(last=last + n)
+    return range(last + 1, last + n + 1)

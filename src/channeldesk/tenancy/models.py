@@ -79,9 +79,8 @@ class Organization(models.Model):
             models.Index(fields=["kind", "id"], name="org_kind_id"),
             models.Index(fields=["parent", "kind", "id"], name="org_parent_kind"),
             models.Index(fields=["name_key"], name="org_name_key"),
-            # Accounts searched by name, read in name order (accounts.queries.search_order);
-            # path last, so the reach condition is checked in the index.
-            models.Index(fields=["kind", "name_key", "id", "path"], name="org_kind_name"),
+            # Accounts searched by name, read in name order (accounts.queries.search_order).
+            models.Index(fields=["kind", "name_key", "id"], name="org_kind_name"),
             models.Index(
                 fields=["name_key"],
                 name="org_listed_name",

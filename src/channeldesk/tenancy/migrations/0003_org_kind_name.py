@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='organization',
-            index=models.Index(fields=['kind', 'name_key', 'id', 'path'], name='org_kind_name'),
+            index=models.Index(fields=['kind', 'name_key', 'id'], name='org_kind_name'),
         ),
     ]
