@@ -65,6 +65,7 @@ class Db:
                 "synchronous=NORMAL",
                 "busy_timeout=10000",
                 "foreign_keys=ON",
+                "cache_size=-65536",  # as the app's settings
             ):
                 self.conn.execute(f"PRAGMA {pragma}")
             self.mark = "?"

@@ -126,10 +126,12 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL for concurrent readers, IMMEDIATE so writers queue on busy_timeout instead of
-        # failing on lock upgrade, foreign keys enforced (quality.md 23).
+        # failing on lock upgrade, foreign keys enforced (quality.md 23). A 64 MiB page cache
+        # per connection (SQLite's default is 2 MiB): at 1 M accounts a reseller's pages lie
+        # scattered over a 10 GB file; its subscriptions page took 20 ms of SQL, 13 ms with it.
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-            "PRAGMA busy_timeout=10000;PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=10000;PRAGMA foreign_keys=ON;PRAGMA cache_size=-65536;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
