@@ -16,10 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channeldesk.audit.events import BulkEvent, record, record_many
+from channeldesk.audit.events import BulkEvent, record_many
 from channeldesk.billing import sources
 from channeldesk.billing.models import BillingRun, Invoice, InvoiceLine
-from channeldesk.billing.sequences import advance, lock, next_value
+from channeldesk.billing.sequences import advance, lock
 from channeldesk.core.errors import ValidationFailed
 from channeldesk.tenancy.actor import Actor
 from channeldesk.tenancy.models import Organization
@@ -56,10 +56,6 @@ def drafts(period: str) -> list[sources.InvoiceDraft]:
     for name in sorted(sources.SOURCES):
         out.extend(sources.SOURCES[name](period))
     return out
-
-
-class _AlreadyIssued(Exception):
-    pass
 
 
 def _priced(draft: sources.InvoiceDraft) -> tuple[list[tuple], Decimal]:
@@ -159,59 +155,18 @@ def issue_batch(
 
 
 def issue(
-    draft: sources.InvoiceDraft,
-    period: str,
-    *,
-    bill_to: Organization | None = None,
-    system: Actor | None = None,
+    draft: sources.InvoiceDraft, period: str, *, system: Actor | None = None
 ) -> Invoice | None:
-    """Issue one draft, unless it was issued for this period already.
-
-    The issuer's counter row is locked and incremented in the invoice's own transaction, and
-    the "already issued?" check repeats under that lock: two runs at once neither skip a
-    number nor use one twice, and never issue a draft twice.
-    """
-    lines, total = _priced(draft)
+    """Issue one draft, unless it was issued for this period already (`issue_batch` of one:
+    the issuer's counter locked, the check repeated under the lock, so two runs at once
+    neither skip a number nor use one twice, and never issue a draft twice)."""
+    path = Organization.objects.values_list("path", flat=True).get(id=draft.bill_to_id)
     try:
-        with transaction.atomic():
-            seq = next_value(f"invoice:{draft.issuer_id}")
-            if Invoice.objects.filter(source=draft.source, key=draft.key, period=period).exists():
-                raise _AlreadyIssued
-            invoice = Invoice.objects.create(
-                number=f"INV-{seq:07d}",
-                sequence=seq,
-                issuer_id=draft.issuer_id,
-                bill_to_id=draft.bill_to_id,
-                source=draft.source,
-                key=draft.key,
-                period=period,
-                currency=draft.currency,
-                total=total,
-            )
-            InvoiceLine.objects.bulk_create(
-                [
-                    InvoiceLine(
-                        invoice=invoice,
-                        position=pos,
-                        description=desc,
-                        quantity=qty,
-                        unit_price=unit,
-                        amount=amount,
-                    )
-                    for pos, desc, qty, unit, amount in lines
-                ]
-            )
-            record(
-                system or Actor.system(),
-                "invoice.issued",
-                organization=bill_to or Organization.objects.get(id=draft.bill_to_id),
-                target=invoice,
-                changes=_issued_event(invoice, total),
-            )
-            return invoice
-    except (_AlreadyIssued, IntegrityError):
-        # Issued by a concurrent run: the rollback returned our number to the counter.
+        if not issue_batch([draft], period, {draft.bill_to_id: path}, system or Actor.system()):
+            return None
+    except IntegrityError:  # issued by a concurrent run: the rollback returned our number
         return None
+    return Invoice.objects.get(source=draft.source, key=draft.key, period=period)
 
 
 def run_billing(
